@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Generation speed: cvat-gen vs openapi-python-client, side by side in one run.
+
+Scenarios (each timed as the wall-clock of one CLI subprocess, what a user runs):
+
+  cold     a full build of cvat-2.70.0.json into a fresh output dir
+           (ours: fresh, empty --cache-dir; both include formatting:
+           black for us, ruff for openapi-python-client)
+  release  build 2.69 then 2.70 into the same output dir; only the second
+           build is timed (ours: black cache warm from the 2.69 build)
+  noop     build 2.70 twice into the same output dir; only the second is timed
+
+Each repeat runs every scenario for both contenders, alternating which goes
+first, and the table reports medians over the repeats and the ratio
+ours / openapi-python-client. Targets (DESIGN.md): cold <= 0.7,
+release <= 0.15, noop < 0.3 s (absolute, ours only; the one figure here that is
+not a ratio, so read it together with the machine load).
+
+Needs bench/setup_envs.sh (bench/.venvs/opc). openapi-python-client formats with
+ruff through its post-hooks and finds ruff on PATH only, so its venv's bin/ is
+put first on PATH; without that it prints "ruff is not in PATH" and skips
+formatting, which would make it look faster than it is.
+
+Usage: .venv/bin/python bench/gen_speed.py [--repeats N] [--schemas DIR]
+Writes bench/results/gen_speed.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+DEFAULT_SCHEMAS = (ROOT.parent / "shared" / "schemas").resolve()
+OURS_BIN = ROOT / ".venv" / "bin" / "cvat-gen"
+OPC_VENV = BENCH / ".venvs" / "opc"
+OPC_BIN = OPC_VENV / "bin" / "openapi-python-client"
+WORK = BENCH / ".data" / "gen_speed"
+RESULTS = BENCH / "results" / "gen_speed.json"
+PACKAGE = "cvat_sdk.api_client"
+
+TARGETS = {"cold": 0.7, "release": 0.15}
+NOOP_TARGET_S = 0.3
+
+
+class Failed(RuntimeError):
+    pass
+
+
+def _run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    out = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        raise Failed(f"{' '.join(cmd)} exited {proc.returncode}:\n{out[-4000:]}")
+    return elapsed, out
+
+
+class Ours:
+    name = "cvat-gen"
+
+    def __init__(self, schemas: Path) -> None:
+        self.schemas = schemas
+        self.env = dict(os.environ)
+        self.env.pop("CVAT_GEN_CACHE_DIR", None)
+
+    def build(self, version: str, out: Path, cache: Path) -> tuple[float, str]:
+        cmd = [str(OURS_BIN), "build", "-q", "-o", str(out), "-p", PACKAGE,
+               "--schema", str(self.schemas / f"cvat-{version}.json"), "--cache-dir", str(cache)]
+        return _run(cmd, env=self.env, cwd=WORK)
+
+    def version(self) -> str:
+        out = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c",
+                              "import importlib.metadata as m; print(m.version('cvat-gen'))"],
+                             capture_output=True, text=True)
+        return out.stdout.strip() or "?"
+
+
+class Opc:
+    name = "openapi-python-client"
+
+    def __init__(self, schemas: Path) -> None:
+        self.schemas = schemas
+        self.env = dict(os.environ)
+        self.env["PATH"] = f"{OPC_VENV / 'bin'}{os.pathsep}{self.env.get('PATH', '')}"
+        self.warnings: set[str] = set()
+
+    def build(self, version: str, out: Path, cache: Path) -> tuple[float, str]:  # noqa: ARG002
+        cmd = [str(OPC_BIN), "generate", "--path", str(self.schemas / f"cvat-{version}.json"),
+               "--output-path", str(out), "--overwrite"]
+        elapsed, text = _run(cmd, env=self.env, cwd=WORK)
+        if "not in PATH" in text:
+            raise Failed(f"openapi-python-client skipped formatting:\n{text}")
+        if "Warning" in text:
+            self.warnings.add(text.strip()[:2000])
+        return elapsed, text
+
+    def version(self) -> str:
+        out = subprocess.run([str(OPC_BIN), "--version"], capture_output=True, text=True)
+        return out.stdout.strip().rsplit(" ", 1)[-1] or "?"
+
+
+def _fresh(*paths: Path) -> None:
+    for p in paths:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def scenario(tool, kind: str, tag: str) -> float:
+    out = WORK / f"{tag}-out"
+    cache = WORK / f"{tag}-cache"
+    _fresh(out, cache)
+    cache.mkdir(parents=True)
+    try:
+        if kind == "cold":
+            return tool.build("2.70.0", out, cache)[0]
+        if kind == "release":
+            tool.build("2.69.0", out, cache)
+            return tool.build("2.70.0", out, cache)[0]
+        if kind == "noop":
+            tool.build("2.70.0", out, cache)
+            return tool.build("2.70.0", out, cache)[0]
+        raise ValueError(kind)
+    finally:
+        _fresh(out, cache)
+
+
+def count_py(tool, schemas_version: str = "2.70.0") -> dict[str, int]:
+    """Size of each contender's output (files, lines), for context in the report."""
+    out = WORK / f"size-{tool.name}"
+    cache = WORK / f"size-{tool.name}-cache"
+    _fresh(out, cache)
+    cache.mkdir(parents=True)
+    tool.build(schemas_version, out, cache)
+    files = [p for p in out.rglob("*.py")]
+    lines = sum(p.read_text(encoding="utf-8").count("\n") for p in files)
+    _fresh(out, cache)
+    return {"py_files": len(files), "py_lines": lines}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--schemas", type=Path, default=DEFAULT_SCHEMAS)
+    ap.add_argument("--scenarios", default="cold,release,noop")
+    ap.add_argument("--output", type=Path, default=RESULTS)
+    args = ap.parse_args(argv)
+
+    for exe in (OURS_BIN, OPC_BIN):
+        if not exe.exists():
+            sys.exit(f"missing {exe}: run bench/setup_envs.sh (and install the project venv)")
+    WORK.mkdir(parents=True, exist_ok=True)
+    kinds = [k for k in args.scenarios.split(",") if k]
+    ours, opc = Ours(args.schemas), Opc(args.schemas)
+    tools = [ours, opc]
+    times: dict[str, dict[str, list[float]]] = {k: {t.name: [] for t in tools} for k in kinds}
+    errors: dict[str, str] = {}
+
+    for r in range(args.repeats):
+        for k in kinds:
+            order = tools if (r + kinds.index(k)) % 2 == 0 else tools[::-1]
+            for t in order:
+                if f"{k}/{t.name}" in errors:
+                    continue
+                try:
+                    s = scenario(t, k, f"{k}-{t.name}")
+                except Failed as exc:
+                    errors[f"{k}/{t.name}"] = str(exc)
+                    print(f"[gen_speed] {k} {t.name}: FAILED\n{exc}", file=sys.stderr)
+                    continue
+                times[k][t.name].append(s)
+                print(f"[gen_speed] repeat {r + 1}/{args.repeats} {k:8s} {t.name:22s} {s:7.3f} s",
+                      file=sys.stderr)
+
+    sizes = {}
+    for t in tools:
+        try:
+            sizes[t.name] = count_py(t)
+        except Failed as exc:
+            sizes[t.name] = {"error": str(exc)[:500]}
+
+    rows = []
+    for k in kinds:
+        m_ours = statistics.median(times[k][ours.name]) if times[k][ours.name] else None
+        m_opc = statistics.median(times[k][opc.name]) if times[k][opc.name] else None
+        ratio = (m_ours / m_opc) if (m_ours is not None and m_opc) else None
+        if k == "noop":
+            target, ok = f"< {NOOP_TARGET_S} s (ours)", (m_ours is not None and m_ours < NOOP_TARGET_S)
+        else:
+            target, ok = f"<= {TARGETS[k]}x", (ratio is not None and ratio <= TARGETS[k])
+        rows.append({"scenario": k, "ours_median_s": m_ours, "opc_median_s": m_opc,
+                     "ratio_ours_over_opc": ratio, "target": target, "meets_target": ok,
+                     "ours_runs_s": times[k][ours.name], "opc_runs_s": times[k][opc.name]})
+
+    def f(x, fmt):
+        return "-" if x is None else format(x, fmt)
+
+    print()
+    print(f"{'scenario':10s} {'cvat-gen (s)':>13s} {'opc (s)':>9s} {'ours/opc':>9s}  target")
+    for row in rows:
+        print(f"{row['scenario']:10s} {f(row['ours_median_s'], '13.3f')} {f(row['opc_median_s'], '9.3f')}"
+              f" {f(row['ratio_ours_over_opc'], '9.2f')}  {row['target']}"
+              f" {'OK' if row['meets_target'] else 'MISSED'}")
+    print(f"(medians of {args.repeats} repeats; opc = openapi-python-client {opc.version()})")
+    for name, s in sizes.items():
+        print(f"output size {name}: {s}")
+    if opc.warnings:
+        print("openapi-python-client printed warnings (see JSON).")
+
+    result = {
+        "benchmark": "gen_speed",
+        "repeats": args.repeats,
+        "schema_dir": str(args.schemas),
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                    "platform": platform.platform(),
+                    "loadavg_at_end": os.getloadavg() if hasattr(os, "getloadavg") else None},
+        "contenders": {ours.name: {"version": ours.version(), "command": str(OURS_BIN) + " build"},
+                       opc.name: {"version": opc.version(),
+                                  "command": f"{OPC_BIN} generate --path S --output-path D --overwrite",
+                                  "notes": "no config needed; ruff (its formatter) must be on PATH",
+                                  "warnings": sorted(opc.warnings)}},
+        "output_size": sizes,
+        "rows": rows,
+        "errors": errors,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""The `cvat-gen` command line. Errors are printed as located one-liners, exit status 2."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .config import BuildConfig, load_config
+from .errors import BuildError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _config_options(function: F) -> F:
+    options = [
+        click.option("--schema", "-s", help="Schema file (JSON or YAML) or http(s) URL."),
+        click.option("--package", "-p", help="Dotted name of the generated package."),
+        click.option("--overlay", "overlays", multiple=True, help="Extra OpenAPI Overlay file (repeatable)."),
+        click.option("--disable-plugin", "disable", multiple=True, help="Plugin to skip (repeatable)."),
+        click.option("--stale-patches", type=click.Choice(["error", "warning"]), default=None,
+                     help="What an overlay action that matches nothing is."),
+        click.option("--template-dir", "template_dirs", multiple=True,
+                     help="Folder of templates that override the built-in ones (repeatable)."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _make_config(output: str | None = None, **cli: Any) -> BuildConfig:
+    config = load_config()
+    overrides: dict[str, Any] = {}
+    if cli.get("schema"):
+        overrides["schema"] = cli["schema"]
+    if cli.get("package"):
+        overrides["package"] = cli["package"]
+    if output:
+        overrides["output"] = Path(output)
+    if cli.get("overlays"):
+        overrides["overlays"] = tuple(config.overlays) + tuple(cli["overlays"])
+    if cli.get("disable"):
+        overrides["disable"] = tuple(config.disable) + tuple(cli["disable"])
+    if cli.get("stale_patches"):
+        overrides["stale_patches"] = cli["stale_patches"]
+    if cli.get("template_dirs"):
+        overrides["template_dirs"] = tuple(cli["template_dirs"]) + tuple(config.template_dirs)
+    if cli.get("jobs"):
+        overrides["jobs"] = cli["jobs"]
+    if cli.get("cache_dir"):
+        overrides["cache_dir"] = Path(cli["cache_dir"])
+    return config.with_overrides(**overrides)
+
+
+def _fail(exc: BuildError) -> None:
+    for diagnostic in exc.diagnostics:
+        click.echo(diagnostic.format(), err=True)
+    sys.exit(exc.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cvat-gen")
+def cli() -> None:
+    """Generate the low-level CVAT Python SDK (cvat_sdk.api_client) from a server schema."""
+
+
+@cli.command()
+@_config_options
+@click.option("--output", "-o", help="Output folder (an installable distribution).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the output is not current.")
+@click.option("--jobs", "-j", type=int, default=None, help="Formatter processes (default: all cores).")
+@click.option("--cache-dir", default=None, help="Where formatted files are cached.")
+@click.option("--quiet", "-q", is_flag=True)
+def build(output: str | None, check: bool, quiet: bool, **cli_options: Any) -> None:
+    """Build the SDK into the output folder (or check that it is current)."""
+    from .pipeline import run_build
+
+    try:
+        config = _make_config(output, **cli_options)
+        result = run_build(config, check=check)
+    except BuildError as exc:
+        _fail(exc)
+        return
+    for warning in result.warnings:
+        if not quiet:
+            click.echo(warning.format(), err=True)
+    if check:
+        assert result.check is not None
+        click.echo(result.check.summary())
+        sys.exit(0 if result.check.current else 1)
+    if quiet:
+        return
+    if result.up_to_date:
+        click.echo(f"{config.output}: up to date")
+    else:
+        stats = result.stats
+        click.echo(f"{config.output}: {len(result.files)} files ({stats.get('written', 0)} written, "
+                   f"{stats.get('unchanged', 0)} unchanged, {stats.get('removed', 0)} removed, "
+                   f"{stats.get('user_files_kept', 0)} user files kept)")
+
+
+@cli.command("ir")
+@_config_options
+def ir_command(**cli_options: Any) -> None:
+    """Print the IR (what the plugins see) as stable, sorted JSON."""
+    from .pipeline import run_ir
+
+    try:
+        ir = run_ir(_make_config(**cli_options))
+    except BuildError as exc:
+        _fail(exc)
+        return
+    click.echo(ir.to_json())
+
+
+@cli.command()
+@click.option("--disable-plugin", "disable", multiple=True)
+def plugins(disable: tuple[str, ...]) -> None:
+    """List the plugins in the order they run, with where each comes from."""
+    from .plugins import load_plugins
+
+    try:
+        config = load_config()
+        host = load_plugins(tuple(config.disable) + disable)
+    except BuildError as exc:
+        _fail(exc)
+        return
+    for index, info in enumerate(host.ordered(config.plugin_order), 1):
+        state = " (disabled)" if info.disabled else ""
+        click.echo(f"{index:2}. {info.name}{state}  [order {info.order}]  {info.source}")
+
+
+@cli.command()
+@_config_options
+def patches(**cli_options: Any) -> None:
+    """List every schema patch and whether each action applies to the schema."""
+    from .pipeline import run_patches
+
+    try:
+        reports = run_patches(_make_config(**cli_options))
+    except BuildError as exc:
+        _fail(exc)
+        return
+    for report in reports:
+        state = "applies" if report.in_range else f"skipped (server versions {report.version_range})"
+        click.echo(f"{report.source}: {report.title} [{state}]")
+        for action in report.actions:
+            mark = "ok   " if action.applies else "STALE"
+            click.echo(f"  {mark} {action.kind:6} {action.target}  ({action.matches} match"
+                       f"{'es' if action.matches != 1 else ''}) {action.description}")
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--package", "-p", default=None)
+def diff(old: str, new: str, package: str | None) -> None:
+    """Print what changes in the generated SDK between two schemas (files or URLs)."""
+    from .diff import diff_ir
+    from .pipeline import run_ir
+
+    try:
+        base = _make_config(package=package)
+        old_ir = run_ir(base.with_overrides(schema=old))
+        new_ir = run_ir(base.with_overrides(schema=new))
+    except BuildError as exc:
+        _fail(exc)
+        return
+    lines = diff_ir(old_ir, new_ir)
+    click.echo("\n".join(lines) if lines else "no changes")
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="cvat-gen", standalone_mode=True)
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    return 0

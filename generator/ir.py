@@ -1,0 +1,238 @@
+"""The intermediate representation: every decision about the generated SDK, made once.
+
+Plugins and templates read the IR; they never look at the raw schema. It is immutable
+(frozen dataclasses and tuples) so that a plugin changes it only by returning a new one,
+and it serializes to stable JSON for `cvat-gen ir`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+TypeKind = Literal["str", "int", "float", "bool", "date", "datetime", "binary", "any", "list", "dict", "model", "enum"]
+
+_SCALAR_ANNOTATIONS = {
+    "str": "str", "int": "int", "float": "float", "bool": "bool", "date": "date",
+    "datetime": "datetime", "binary": "bytes", "any": "Any",
+}
+_OPENAPI_SCALARS = {
+    "str": "str", "int": "int", "float": "float", "bool": "bool", "date": "date",
+    "datetime": "datetime", "binary": "file_type", "any": "bool, date, datetime, dict, float, int, list, str, none_type",
+}
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    kind: TypeKind
+    name: str = ""  # class name for "model" and "enum"
+    item: TypeRef | None = None  # item of "list", value of "dict"
+    nullable: bool = False
+
+    def annotation(self, optional_none: bool = True) -> str:
+        """The Python type expression, e.g. 'list[LabeledShape] | None'."""
+        if self.kind in ("model", "enum"):
+            text = self.name
+        elif self.kind == "list":
+            assert self.item is not None
+            text = f"list[{self.item.annotation()}]"
+        elif self.kind == "dict":
+            assert self.item is not None
+            text = f"dict[str, {self.item.annotation()}]"
+        else:
+            text = _SCALAR_ANNOTATIONS[self.kind]
+        if self.nullable and optional_none and self.kind != "any":
+            text += " | None"
+        return text
+
+    def struct_annotation(self) -> str:
+        """The annotation msgspec sees. Binary values are file objects or bytes, which msgspec
+        can't convert, so they are `Any` there; interfaces and docs keep `bytes`."""
+        if self.kind == "binary":
+            return "Any"
+        if self.kind in ("list", "dict") and self.item is not None:
+            inner = self.item.struct_annotation()
+            text = f"list[{inner}]" if self.kind == "list" else f"dict[str, {inner}]"
+            return text + (" | None" if self.nullable else "")
+        return self.annotation()
+
+    def referenced_classes(self) -> tuple[str, ...]:
+        if self.kind in ("model", "enum"):
+            return (self.name,)
+        if self.item is not None:
+            return self.item.referenced_classes()
+        return ()
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class EnumDef:
+    name: str
+    pointer: str
+    description: str
+    members: tuple[EnumMember, ...]
+
+
+@dataclass(frozen=True)
+class Field:
+    py_name: str
+    json_name: str
+    type: TypeRef
+    required: bool  # required in the schema
+    read_only: bool = False
+    write_only: bool = False
+    description: str = ""
+    default: Any = None  # only for documentation; never rendered into code
+    has_default: bool = False
+    enum_values: tuple[str, ...] = ()  # inline enum of a str field (validated str, not a class)
+    deprecated: bool = False
+
+    @property
+    def decode_required(self) -> bool:
+        """Must be present in a response: required and not write-only."""
+        return self.required and not self.write_only
+
+    @property
+    def positional(self) -> bool:
+        """Taken positionally by the constructor: required, and something a client writes."""
+        return self.required and not self.read_only
+
+
+@dataclass(frozen=True)
+class ModelDef:
+    name: str
+    pointer: str
+    description: str
+    fields: tuple[Field, ...]
+    kind: Literal["normal", "composed", "alias"] = "normal"
+    base: str = ""  # composed: the model it extends (allOf of one $ref)
+    alias_of: str = ""  # alias: the class it names (oneOf [Enum, NullEnum])
+    interface: str = ""  # name of the I<Model> interface class, "" for none
+    composed_of: tuple[str, ...] = ()
+    composition: Literal["", "allOf", "oneOf", "anyOf"] = ""
+
+    @property
+    def is_request(self) -> bool:
+        return self.name.endswith("Request")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    py_name: str
+    wire_name: str
+    location: Literal["path", "query", "header", "cookie"]
+    type: TypeRef
+    required: bool
+    description: str = ""
+    deprecated: bool = False
+    deprecation_message: str = ""
+    explode: bool = True
+    enum_values: tuple[str, ...] = ()
+    default: Any = None
+    has_default: bool = False
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    py_name: str
+    type: TypeRef
+    content_types: tuple[str, ...]
+    required: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str
+    description: str
+    content_type: str = ""
+    type: TypeRef | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method_name: str
+    http_method: str
+    path: str
+    pointer: str
+    summary: str = ""
+    description: str = ""
+    params: tuple[Parameter, ...] = ()
+    body: RequestBody | None = None
+    # what a successful call returns
+    response_type: TypeRef | None = None
+    response_kind: Literal["json", "binary", "text", "none"] = "none"
+    response_content_type: str = ""
+    accept: tuple[str, ...] = ()
+    responses: tuple[Response, ...] = ()
+    auth: tuple[str, ...] = ()
+    deprecated: bool = False
+    deprecation_message: str = ""
+    replaced_by: str = ""  # method name of the newest version, for deprecated versions
+    versions: tuple[str, ...] = ()  # every method name of this operation family, oldest first
+
+    @property
+    def positional_params(self) -> tuple[str, ...]:
+        names = [p.py_name for p in self.params if p.required]
+        if self.body is not None and self.body.required:
+            names.append(self.body.py_name)
+        return tuple(names)
+
+    @property
+    def error_responses(self) -> tuple[Response, ...]:
+        return tuple(r for r in self.responses if not r.status.startswith("2"))
+
+
+@dataclass(frozen=True)
+class Api:
+    tag: str
+    class_name: str
+    attr_name: str
+    module_name: str
+    description: str
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    name: str
+    kind: str  # "basic" | "bearer" | "api_key"
+    location: str = ""  # header | cookie | query, for api keys
+    key_name: str = ""
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
+class IR:
+    title: str
+    version: str
+    description: str
+    schema_hash: str
+    package: str
+    apis: tuple[Api, ...]
+    models: tuple[ModelDef, ...]
+    enums: tuple[EnumDef, ...]
+    security: tuple[SecurityScheme, ...] = ()
+    servers: tuple[str, ...] = ()
+    extras: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return tuple(op for api in self.apis for op in api.operations)
+
+    def model(self, name: str) -> ModelDef | None:
+        for model in self.models:
+            if model.name == name:
+                return model
+        return None
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=1, sort_keys=True, default=str, ensure_ascii=True)

@@ -1,0 +1,618 @@
+"""An OpenAPI Overlay 1.0 engine (https://spec.openapis.org/overlay/v1.0.0.html).
+
+An overlay is a YAML or JSON document::
+
+    overlay: 1.0.0
+    info:
+      title: Restore GET /api/cloudstorages/{id}/status
+      version: 1.0.0
+      x-cvat-gen:                         # our extension, optional
+        server-versions: ">=2.61,<2.70"   # range over the schema's info.version
+        order: 10                         # shipped overlays are applied by order, then name
+    extends: https://example.org/schema.yml   # optional, recorded only
+    actions:
+      - target: $.paths['/api/tasks/{id}/preview'].get.responses['200']
+        description: Why this change is needed
+        update: {content: {image/jpeg: {schema: {type: string, format: binary}}}}
+        x-cvat-gen-server-versions: ">=2.67"   # our extension, optional
+        x-cvat-gen-optional: false             # our extension: true = matching nothing is fine
+      - target: $.paths['/api/old']
+        remove: true
+
+Semantics, following the specification:
+
+* Actions are applied in order, each to the result of the previous one.
+* `target` is an RFC 9535 JSONPath query (evaluated with the `jsonpath-rfc9535` package).
+  It must select objects or arrays.
+* `update` on an object is merged recursively: keys only in the target are kept, keys only
+  in the update are added; when both have a key, two objects are merged, two arrays are
+  concatenated, and anything else is replaced by the update's value.
+* `update` on an array appends: an array value appends each of its items, any other value
+  is appended as one item.
+* `update` on anything else (a string, number, boolean or null) is an error.
+* `remove: true` removes each selected node from the object or array that holds it; `update`
+  is then ignored. Array items are removed from the highest index down, so that one action
+  can remove several items of the same array.
+* Specification extensions (`x-...`) are allowed on the document, `info` and actions.
+
+On top of the specification, cvat-gen reports an action whose target selects nothing as
+*stale*: the schema changed under the overlay. That is an error by default, a warning with
+`stale="warning"`. An action marked `x-cvat-gen-optional: true` is never stale: use it for a
+guarded action that is meant to match only sometimes (for example, a filter that adds an
+operation only while the schema lacks it). Use a version range (`x-cvat-gen` / `x-cvat-gen-server-versions`) for a
+patch that only applies to some server releases, rather than letting it go stale.
+
+Version ranges are comma-separated clauses, all of which must hold: `>=2.61`, `<2.70`,
+`==2.65.0`, `!=2.66`, `>`, `<=`. Versions compare numerically, missing parts count as 0,
+and only the leading dotted number of `info.version` is read (`"2.70.0 (2.0)"` is 2.70.0).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from jsonpath_rfc9535 import JSONPathError, JSONPathQuery
+from jsonpath_rfc9535 import compile as compile_jsonpath
+
+from .context import PatchAction, PatchReport
+from .errors import BuildError, Diagnostic, DiagnosticSink, json_pointer
+
+__all__ = [
+    "Action",
+    "ActionResult",
+    "Overlay",
+    "VersionRange",
+    "apply_overlay",
+    "describe",
+    "load_overlay",
+    "parse_overlay",
+    "schema_version",
+    "sort_overlays",
+]
+
+EXTENSION = "x-cvat-gen"
+ACTION_EXTENSION = "x-cvat-gen-server-versions"
+OPTIONAL_EXTENSION = "x-cvat-gen-optional"
+_MISSING: Any = object()
+_OVERLAY_VERSION_RE = re.compile(r"^1\.0\.\d+$")
+_VERSION_RE = re.compile(r"^\s*v?(\d+(?:\.\d+)*)")
+_CLAUSE_RE = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*v?(\d+(?:\.\d+)*)\s*$")
+
+
+# --- version ranges -------------------------------------------------------------------------
+
+
+def _version_tuple(text: str) -> tuple[int, ...] | None:
+    match = _VERSION_RE.match(text)
+    if not match:
+        return None
+    return tuple(int(p) for p in match.group(1).split("."))
+
+
+def schema_version(schema: dict[str, Any]) -> str:
+    """`info.version` of an OpenAPI document, or "" when there is none."""
+    info = schema.get("info") if isinstance(schema, dict) else None
+    version = info.get("version") if isinstance(info, dict) else None
+    return str(version) if version is not None else ""
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRange:
+    """A range such as `>=2.61,<2.70`. The empty range contains every version."""
+
+    text: str
+    clauses: tuple[tuple[str, tuple[int, ...]], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> VersionRange:
+        """Raise ValueError with a readable message when `text` is not a range."""
+        if not isinstance(text, str):
+            raise ValueError(f"a version range must be a string, not {type(text).__name__}")
+        clauses = []
+        if text.strip():
+            for part in text.split(","):
+                match = _CLAUSE_RE.match(part)
+                if not match:
+                    raise ValueError(
+                        f"{part.strip()!r} is not a version clause (expected e.g. '>=2.61' or '<2.70')"
+                    )
+                clauses.append((match.group(1), tuple(int(p) for p in match.group(2).split("."))))
+        return cls(text.strip(), tuple(clauses))
+
+    def contains(self, version: str) -> bool:
+        """Raise ValueError when `version` has no leading dotted number and the range is not empty."""
+        if not self.clauses:
+            return True
+        parsed = _version_tuple(version)
+        if parsed is None:
+            raise ValueError(f"cannot read a version number from {version!r}")
+        for op, bound in self.clauses:
+            width = max(len(parsed), len(bound))
+            a = parsed + (0,) * (width - len(parsed))
+            b = bound + (0,) * (width - len(bound))
+            ok = {
+                ">=": a >= b,
+                "<=": a <= b,
+                ">": a > b,
+                "<": a < b,
+                "==": a == b,
+                "!=": a != b,
+            }[op]
+            if not ok:
+                return False
+        return True
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# --- the document ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    index: int
+    target: str
+    query: JSONPathQuery = field(repr=False, compare=False)
+    description: str = ""
+    update: Any = field(default=_MISSING, repr=False)
+    remove: bool = False
+    server_versions: VersionRange | None = None
+    optional: bool = False
+
+    @property
+    def kind(self) -> str:
+        return "remove" if self.remove else "update"
+
+    @property
+    def has_update(self) -> bool:
+        return self.update is not _MISSING
+
+
+@dataclass(frozen=True, slots=True)
+class Overlay:
+    source: str
+    overlay: str
+    title: str
+    version: str
+    actions: tuple[Action, ...]
+    extends: str | None = None
+    server_versions: VersionRange | None = None
+    order: int = 0
+
+    def in_range(self, schema: dict[str, Any]) -> bool:
+        """Whether the schema's `info.version` is inside `server_versions` (ValueError if unreadable)."""
+        if self.server_versions is None:
+            return True
+        return self.server_versions.contains(schema_version(schema))
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    index: int
+    description: str
+    target: str
+    kind: str  # "update" | "remove"
+    matches: int
+    applied: bool
+    note: str = ""
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as strings (a schema is JSON) and rejects duplicate keys."""
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_YamlLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_document(path: Path, source: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildError(Diagnostic("", f"cannot read overlay: {exc}", source=source)) from None
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BuildError(
+                Diagnostic("", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", source=source)
+            ) from None
+    try:
+        return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise BuildError(Diagnostic("", f"invalid YAML{where}: {problem}", source=source)) from None
+
+
+def load_overlay(path: str | Path) -> Overlay:
+    """Read and check an overlay file (YAML, or JSON for `.json`).
+
+    Raises `BuildError` with every problem found, each naming the file and a JSON pointer.
+    """
+    path = Path(path)
+    source = str(path)
+    return parse_overlay(_read_document(path, source), source)
+
+
+def parse_overlay(document: Any, source: str = "<overlay>") -> Overlay:
+    """Check an already parsed overlay document; see `load_overlay`."""
+    errors: list[Diagnostic] = []
+
+    def error(pointer: str, message: str) -> None:
+        errors.append(Diagnostic(pointer, message, "error", source))
+
+    if not isinstance(document, dict):
+        raise BuildError(Diagnostic("", f"an overlay must be a mapping, not {_kind(document)}", source=source))
+
+    _check_fields(document, {"overlay", "info", "extends", "actions"}, "", error)
+
+    version = document.get("overlay", _MISSING)
+    if version is _MISSING:
+        error("", "missing required field 'overlay' (the Overlay Specification version, e.g. 1.0.0)")
+    elif not isinstance(version, str) or not _OVERLAY_VERSION_RE.match(version):
+        error(json_pointer("overlay"), f"unsupported overlay version {version!r}: expected 1.0.x, as a string")
+
+    title, info_version = "", ""
+    server_versions: VersionRange | None = None
+    order = 0
+    info = document.get("info", _MISSING)
+    if info is _MISSING:
+        error("", "missing required field 'info' (with 'title' and 'version')")
+    elif not isinstance(info, dict):
+        error(json_pointer("info"), f"'info' must be a mapping, not {_kind(info)}")
+    else:
+        _check_fields(info, {"title", "version"}, json_pointer("info"), error)
+        for key in ("title", "version"):
+            value = info.get(key, _MISSING)
+            if value is _MISSING:
+                error(json_pointer("info"), f"missing required field 'info.{key}'")
+            elif not isinstance(value, str):
+                error(json_pointer("info", key), f"'info.{key}' must be a string, not {_kind(value)} (quote it)")
+        title = info["title"] if isinstance(info.get("title"), str) else ""
+        info_version = info["version"] if isinstance(info.get("version"), str) else ""
+        ext = info.get(EXTENSION, _MISSING)
+        if ext is not _MISSING:
+            pointer = json_pointer("info", EXTENSION)
+            if not isinstance(ext, dict):
+                error(pointer, f"'{EXTENSION}' must be a mapping, not {_kind(ext)}")
+            else:
+                unknown = sorted(str(k) for k in ext if k not in ("server-versions", "order"))
+                if unknown:
+                    error(pointer, f"unknown {EXTENSION} keys: {', '.join(unknown)} "
+                                   "(known: server-versions, order)")
+                if "server-versions" in ext:
+                    try:
+                        server_versions = VersionRange.parse(ext["server-versions"])
+                    except ValueError as exc:
+                        error(json_pointer("info", EXTENSION, "server-versions"), f"bad version range: {exc}")
+                if "order" in ext:
+                    if isinstance(ext["order"], bool) or not isinstance(ext["order"], int):
+                        error(json_pointer("info", EXTENSION, "order"),
+                              f"'order' must be an integer, not {_kind(ext['order'])}")
+                    else:
+                        order = ext["order"]
+
+    extends = document.get("extends")
+    if extends is not None and not isinstance(extends, str):
+        error(json_pointer("extends"), f"'extends' must be a URI string, not {_kind(extends)}")
+        extends = None
+
+    actions: list[Action] = []
+    raw_actions = document.get("actions", _MISSING)
+    if raw_actions is _MISSING:
+        error("", "missing required field 'actions'")
+    elif not isinstance(raw_actions, list):
+        error(json_pointer("actions"), f"'actions' must be a list, not {_kind(raw_actions)}")
+    elif not raw_actions:
+        error(json_pointer("actions"), "'actions' must have at least one action")
+    else:
+        for index, raw in enumerate(raw_actions):
+            action = _parse_action(raw, index, error)
+            if action is not None:
+                actions.append(action)
+
+    if errors:
+        raise BuildError(errors)
+    return Overlay(
+        source=source,
+        overlay=str(version),
+        title=title,
+        version=info_version,
+        actions=tuple(actions),
+        extends=extends,
+        server_versions=server_versions,
+        order=order,
+    )
+
+
+def _parse_action(raw: Any, index: int, error: Any) -> Action | None:
+    pointer = json_pointer("actions", index)
+    if not isinstance(raw, dict):
+        error(pointer, f"action {index} must be a mapping, not {_kind(raw)}")
+        return None
+    ok = True
+    _check_fields(raw, {"target", "description", "update", "remove"}, pointer, error)
+    description = raw.get("description", "")
+    if not isinstance(description, str):
+        error(json_pointer("actions", index, "description"), "'description' must be a string")
+        description, ok = "", False
+    target = raw.get("target", _MISSING)
+    query = None
+    if target is _MISSING:
+        error(pointer, f"action {index} has no 'target'")
+        ok = False
+    elif not isinstance(target, str) or not target.startswith("$"):
+        error(json_pointer("actions", index, "target"),
+              f"'target' must be a JSONPath query starting with '$', not {target!r}")
+        ok = False
+    else:
+        try:
+            query = compile_jsonpath(target)
+        except JSONPathError as exc:
+            error(json_pointer("actions", index, "target"), f"invalid JSONPath {target!r}: {exc}")
+            ok = False
+    remove = raw.get("remove", False)
+    if not isinstance(remove, bool):
+        error(json_pointer("actions", index, "remove"), f"'remove' must be true or false, not {remove!r}")
+        ok = False
+    update = raw.get("update", _MISSING)
+    if update is _MISSING and remove is not True:
+        error(pointer, f"action {index} has neither 'update' nor 'remove: true': it would do nothing")
+        ok = False
+    server_versions = None
+    if ACTION_EXTENSION in raw:
+        try:
+            server_versions = VersionRange.parse(raw[ACTION_EXTENSION])
+        except ValueError as exc:
+            error(json_pointer("actions", index, ACTION_EXTENSION), f"bad version range: {exc}")
+            ok = False
+    optional = raw.get(OPTIONAL_EXTENSION, False)
+    if not isinstance(optional, bool):
+        error(json_pointer("actions", index, OPTIONAL_EXTENSION), f"'{OPTIONAL_EXTENSION}' must be true or false")
+        ok = False
+    if not ok or query is None:
+        return None
+    return Action(index, target, query, description, update, remove is True, server_versions, optional is True)
+
+
+def _check_fields(obj: dict[str, Any], known: set[str], pointer: str, error: Any) -> None:
+    for key in obj:
+        if not isinstance(key, str):
+            error(pointer, f"field names must be strings, not {key!r}")
+        elif key not in known and not key.startswith("x-"):
+            error(json_pointer(*_split(pointer), key),
+                  f"unknown field {key!r} (allowed: {', '.join(sorted(known))}, or x-* extensions)")
+
+
+def _split(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+# --- applying -------------------------------------------------------------------------------
+
+
+def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
+    for key, value in update.items():
+        if key in target:
+            current = target[key]
+            if isinstance(current, dict) and isinstance(value, dict):
+                _merge(current, value)
+                continue
+            if isinstance(current, list) and isinstance(value, list):
+                current.extend(copy.deepcopy(value))
+                continue
+        target[key] = copy.deepcopy(value)
+
+
+def _resolve(document: Any, location: tuple[str | int, ...]) -> Any:
+    node = document
+    for part in location:
+        node = node[part]
+    return node
+
+
+def apply_overlay(
+    schema: dict[str, Any],
+    overlay: Overlay,
+    sink: DiagnosticSink,
+    stale: Literal["error", "warning"] = "error",
+) -> list[ActionResult]:
+    """Apply `overlay` to `schema` in place; report problems to `sink`.
+
+    Returns one result per action. An overlay whose `server-versions` range does not contain
+    the schema's version changes nothing: every result then has `applied=False`.
+    """
+    if stale not in ("error", "warning"):
+        raise ValueError(f"stale must be 'error' or 'warning', not {stale!r}")
+    source = overlay.source
+    version = schema_version(schema)
+    try:
+        in_range = overlay.in_range(schema)
+    except ValueError as exc:
+        sink.error(json_pointer("info", EXTENSION, "server-versions"),
+                   f"overlay {overlay.title!r} has a server-versions range but {exc} (the schema's info.version)",
+                   source=source)
+        return [ActionResult(a.index, a.description, a.target, a.kind, 0, False, "version unknown")
+                for a in overlay.actions]
+    if not in_range:
+        note = f"skipped: schema version {version} is outside {overlay.server_versions}"
+        return [ActionResult(a.index, a.description, a.target, a.kind, 0, False, note) for a in overlay.actions]
+
+    results = []
+    for action in overlay.actions:
+        results.append(_apply_action(schema, overlay, action, sink, stale, version))
+    return results
+
+
+def _apply_action(
+    schema: dict[str, Any],
+    overlay: Overlay,
+    action: Action,
+    sink: DiagnosticSink,
+    stale: str,
+    version: str,
+) -> ActionResult:
+    source = overlay.source
+    pointer = json_pointer("actions", action.index)
+
+    def result(matches: int, applied: bool, note: str = "") -> ActionResult:
+        return ActionResult(action.index, action.description, action.target, action.kind, matches, applied, note)
+
+    if action.server_versions is not None:
+        try:
+            if not action.server_versions.contains(version):
+                return result(0, False, f"skipped: schema version {version} is outside {action.server_versions}")
+        except ValueError as exc:
+            sink.error(json_pointer("actions", action.index, ACTION_EXTENSION),
+                       f"action {action.index} has a server-versions range but {exc}", source=source)
+            return result(0, False, "version unknown")
+
+    # snapshot the locations first: the action changes the document it matched
+    locations: list[tuple[str | int, ...]] = []
+    seen: set[tuple[str | int, ...]] = set()
+    for node in action.query.find(schema):
+        location = tuple(node.location)
+        if location not in seen:
+            seen.add(location)
+            locations.append(location)
+
+    if not locations and action.optional:
+        return result(0, False, "optional: the target matches nothing")
+    if not locations:
+        what = f" ({action.description})" if action.description else ""
+        message = (f"stale patch: action {action.index}{what} of overlay {overlay.title!r} matches nothing "
+                   f"in schema version {version or '?'}: target {action.target}")
+        if stale == "warning":
+            sink.warning(pointer, message, source=source)
+        else:
+            sink.error(pointer, message, source=source)
+        return result(0, False, "stale: the target matches nothing")
+
+    if action.remove:
+        if () in seen:
+            sink.error(pointer, f"action {action.index}: cannot remove the document root ({action.target})",
+                       source=source)
+            return result(len(locations), False, "cannot remove the root")
+        # deepest first, and array items from the highest index down
+        def sort_key(loc: tuple[str | int, ...]) -> tuple[int, tuple[Any, ...]]:
+            return (len(loc), tuple((1, p) if isinstance(p, int) else (0, p) for p in loc))
+
+        removed: list[tuple[str | int, ...]] = []
+        for location in sorted(locations, key=sort_key, reverse=True):
+            if any(location[: len(r)] == r for r in removed if len(r) < len(location)):
+                continue  # an ancestor is gone already (cannot happen deepest-first, kept for safety)
+            parent = _resolve(schema, location[:-1])
+            del parent[location[-1]]
+            removed.append(location)
+        return result(len(locations), True)
+
+    update = action.update
+    bad = 0
+    for location in locations:
+        node = _resolve(schema, location)
+        if isinstance(node, dict):
+            if not isinstance(update, dict):
+                sink.error(json_pointer("actions", action.index, "update"),
+                           f"action {action.index}: target {action.target} selects an object at "
+                           f"{json_pointer(*location) or '/'}, so 'update' must be a mapping, not {_kind(update)}",
+                           source=source)
+                bad += 1
+                continue
+            _merge(node, update)
+        elif isinstance(node, list):
+            if isinstance(update, list):
+                node.extend(copy.deepcopy(update))
+            else:
+                node.append(copy.deepcopy(update))
+        else:
+            sink.error(pointer,
+                       f"action {action.index}: target {action.target} selects {_kind(node)} at "
+                       f"{json_pointer(*location)}; 'update' needs an object or an array "
+                       "(select the containing object and update the property instead)",
+                       source=source)
+            bad += 1
+    if bad:
+        return result(len(locations), bad < len(locations), f"{bad} of {len(locations)} matches could not be updated")
+    return result(len(locations), True)
+
+
+# --- dry run --------------------------------------------------------------------------------
+
+
+def describe(schema: dict[str, Any], overlay: Overlay) -> PatchReport:
+    """What `apply_overlay` would do to `schema`, without changing it.
+
+    Actions are applied to a copy in order, so each one is described against the result of
+    the ones before it, as in a real run.
+    """
+    sink = DiagnosticSink()
+    scratch = copy.deepcopy(schema)
+    try:
+        in_range = overlay.in_range(schema)
+    except ValueError:
+        in_range = False
+    results = apply_overlay(scratch, overlay, sink, stale="warning")
+    problems: dict[int, list[str]] = {}
+    for diagnostic in sink.items:
+        parts = _split(diagnostic.pointer)
+        if len(parts) >= 2 and parts[0] == "actions" and parts[1].isdigit():
+            problems.setdefault(int(parts[1]), []).append(diagnostic.message)
+    actions = []
+    for r in results:
+        note = r.note
+        if r.index in problems and not note.startswith("stale"):
+            note = "; ".join(([note] if note else []) + problems[r.index])
+        actions.append(PatchAction(r.description, r.target, r.kind, r.matches, r.applied, note))
+    return PatchReport(
+        source=overlay.source,
+        title=overlay.title,
+        version_range=str(overlay.server_versions) if overlay.server_versions else "",
+        in_range=in_range,
+        actions=tuple(actions),
+    )
+
+
+def sort_overlays(overlays: Iterable[Overlay]) -> list[Overlay]:
+    """Order overlays by their declared `x-cvat-gen.order`, then by file name."""
+    return sorted(overlays, key=lambda o: (o.order, Path(o.source).name, o.source))

@@ -1,0 +1,220 @@
+"""The build, one direction: load -> validate -> patch -> IR -> plugins -> render -> format -> write."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from . import __version__
+from .build_ir import build_ir
+from .config import BuildConfig, validate_config
+from .context import BuildContext, OutputFile, PatchReport
+from .errors import BuildError, Diagnostic
+from .format import FormatError, Formatter
+from .ir import IR
+from .load import LoadedSchema, load_schema
+from .plugins import PluginHost, load_plugins
+from .render import Renderer
+from .validate import check_refs, validate_document
+from .write import CheckResult, Manifest, as_bytes, check_output, on_disk_matches, sha256_bytes, write_output
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    files: dict[str, bytes] = field(default_factory=dict)
+    stats: dict[str, int] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    check: CheckResult | None = None
+    up_to_date: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+    ir: IR | None = None
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self._last, 4)
+        self._last = now
+
+
+def _hash_tree(digest: Any, root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix in {".py", ".j2", ".yaml", ".yml", ".json", ".txt", ".typed", ".md"}:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+
+
+def fingerprint(loaded: LoadedSchema, config: BuildConfig, host: PluginHost) -> str:
+    """Everything the output depends on. Equal fingerprints and an intact output = nothing to do."""
+    digest = hashlib.sha256()
+    digest.update(f"cvat-gen {__version__}\n{loaded.sha256}\n{config.package}\n{config.format}\n".encode())
+    digest.update(repr((config.disable, config.plugin_order, config.stale_patches, sorted(config.options.items()))).encode())
+    for overlay in config.overlays:
+        digest.update(overlay.encode())
+        try:
+            digest.update(Path(overlay).read_bytes())
+        except OSError:
+            digest.update(b"<missing>")
+    for template_dir in config.template_dirs:
+        if Path(template_dir).is_dir():
+            _hash_tree(digest, Path(template_dir))
+    roots: set[Path] = {Path(__file__).parent}
+    for info in host.ordered(config.plugin_order):
+        digest.update(f"{info.name} {info.source} {info.order} {info.disabled}\n".encode())
+        plugin = host.objects.get(info.name)
+        module = sys.modules.get(getattr(plugin, "__module__", "") or "") if not isinstance(plugin, ModuleType) else plugin
+        file = getattr(module, "__file__", None)
+        if file:
+            path = Path(file)
+            roots.add(path.parent if path.name == "__init__.py" else path)
+    for root in sorted(roots):
+        if root.is_dir():
+            _hash_tree(digest, root)
+        elif root.is_file():
+            digest.update(root.read_bytes())
+    return digest.hexdigest()
+
+
+class Build:
+    def __init__(self, config: BuildConfig, extra_plugins: Iterable[tuple[str, Any]] = ()) -> None:
+        validate_config(config)
+        self.config = config
+        self.host = load_plugins(config.disable, extra_plugins)
+        self.context = BuildContext(config)
+        self.timer = _Timer()
+
+    def _call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        return self.host.call(hook, self.config.plugin_order, **kwargs)
+
+    def load(self) -> LoadedSchema:
+        self._call("cvatgen_configure", context=self.context)
+        self.context.diagnostics.raise_if_errors()
+        loaded = load_schema(self.config.schema)
+        info = loaded.document.get("info") if isinstance(loaded.document.get("info"), dict) else {}
+        self.context.schema_source = self.config.schema
+        self.context.schema_hash = loaded.sha256
+        self.context.schema_title = str(info.get("title", ""))
+        self.context.schema_version = str(info.get("version", ""))
+        self.timer.lap("load")
+        return loaded
+
+    def prepare(self, loaded: LoadedSchema) -> dict[str, Any]:
+        """Validate and patch; returns the patched document."""
+        document = loaded.document
+        validate_document(document, self.context.diagnostics)
+        self.timer.lap("validate")
+        self._call("cvatgen_patch_schema", schema=document, context=self.context)
+        self.context.diagnostics.raise_if_errors()
+        check_refs(document, self.context.diagnostics)
+        self.context.diagnostics.raise_if_errors()
+        self.timer.lap("patch")
+        return document
+
+    def make_ir(self, document: dict[str, Any]) -> IR:
+        ir, sink = build_ir(document, self.context.schema_hash, self.config.package)
+        self.context.diagnostics.items.extend(sink.items)
+        for name, result in self._call_chain(ir):
+            ir = result
+        self.context.diagnostics.raise_if_errors()
+        self.timer.lap("ir")
+        return ir
+
+    def _call_chain(self, ir: IR) -> Iterable[tuple[str, IR]]:
+        for name, function, argnames in self.host.impls("cvatgen_transform_ir", self.config.plugin_order):
+            values = {"ir": ir, "context": self.context}
+            result = function(**{a: values[a] for a in argnames})
+            if result is None:
+                continue
+            if not isinstance(result, IR):
+                raise BuildError(Diagnostic("", f"plugin {name!r}: cvatgen_transform_ir returned "
+                                                f"{type(result).__name__}, not an IR", source="plugins"))
+            ir = result
+            yield name, ir
+
+    def render(self, ir: IR) -> dict[str, bytes]:
+        dirs = [Path(d) for d in self.config.template_dirs]
+        for _, extra in self._call("cvatgen_template_dirs", context=self.context):
+            dirs.extend(Path(d) for d in extra or [])
+        self.context.renderer = Renderer(dirs)
+        files: list[OutputFile] = []
+        owners: dict[str, str] = {}
+        for name, emitted in self._call("cvatgen_emit_files", ir=ir, context=self.context):
+            for item in emitted or []:
+                if not isinstance(item, OutputFile):
+                    raise BuildError(Diagnostic("", f"plugin {name!r} emitted {type(item).__name__}, not OutputFile",
+                                                source="plugins"))
+                if item.path in owners:
+                    raise BuildError(Diagnostic("", f"plugins {owners[item.path]!r} and {name!r} both emit {item.path}",
+                                                source="plugins"))
+                owners[item.path] = name
+                files.append(item if item.plugin else OutputFile(item.path, item.content, name, item.format_python))
+        self._call("cvatgen_finalize", files=files, ir=ir, context=self.context)
+        self.context.diagnostics.raise_if_errors()
+        self.timer.lap("render")
+        to_format = {f.path: f.content for f in files
+                     if f.is_python and f.format_python and self.config.format and isinstance(f.content, str)}
+        formatter = Formatter(self.config.cache_dir, self.config.jobs)
+        try:
+            formatted = formatter.format_all(to_format)  # type: ignore[arg-type]
+        except FormatError as exc:
+            raise BuildError(Diagnostic("", f"generated code is not valid Python ({exc}); "
+                                            "this is a bug in a plugin or template", source="format")) from None
+        self.timer.lap("format")
+        self.context.extras["format_cache"] = {"hits": formatter.hits, "misses": formatter.misses}
+        return {f.path: as_bytes(formatted.get(f.path, f.content)) for f in files}
+
+
+def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[tuple[str, Any]] = ()) -> BuildResult:
+    build = Build(config, extra_plugins)
+    loaded = build.load()
+    result = BuildResult(output=config.output)
+    print_fingerprint = fingerprint(loaded, config, build.host)
+    if not check:
+        previous = Manifest.read(config.output)
+        if previous and previous.fingerprint == print_fingerprint and on_disk_matches(config.output, previous):
+            result.up_to_date = True
+            build.timer.lap("up-to-date check")
+            result.timings = build.timer.timings
+            return result
+    document = build.prepare(loaded)
+    ir = build.make_ir(document)
+    result.ir = ir
+    files = build.render(ir)
+    result.files = files
+    result.warnings = build.context.diagnostics.warnings
+    if check:
+        result.check = check_output(config.output, files, loaded.sha256)
+    else:
+        manifest = Manifest(__version__, loaded.sha256, print_fingerprint,
+                            {path: sha256_bytes(data) for path, data in files.items()})
+        result.stats = write_output(config.output, files, manifest)
+        build.timer.lap("write")
+    result.timings = build.timer.timings
+    return result
+
+
+def run_ir(config: BuildConfig, extra_plugins: Iterable[tuple[str, Any]] = ()) -> IR:
+    build = Build(config, extra_plugins)
+    document = build.prepare(build.load())
+    return build.make_ir(document)
+
+
+def run_patches(config: BuildConfig) -> list[PatchReport]:
+    build = Build(config)
+    loaded = build.load()
+    validate_document(loaded.document, build.context.diagnostics)
+    reports: list[PatchReport] = []
+    for _, result in build._call("cvatgen_describe_patches", schema=loaded.document, context=build.context):
+        reports.extend(result or [])
+    return reports

@@ -1,0 +1,135 @@
+"""jinja2 rendering with StrictUndefined and only the escaping filters.
+
+Templates receive IR objects and lay out text. Every value that came from the schema goes
+through a filter here: `doc` (docstring body), `lit` (Python literal), `comment`, `md`
+(Markdown-safe text). Identifiers in the IR are already sanitized by generator.naming.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .naming import comment_text, docstring_body, py_literal
+
+BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+# Markdown punctuation that could make a link, image, attribute list, code span or table cell
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`[]{}|"})
+# a line made only of these is a horizontal rule or a setext heading underline
+_RULE_LINE = re.compile(r"^[-=*_+ \t]+$")
+# first characters of a line that would start a block: heading, admonition, fence, quote
+_BLOCK_STARTS = {"#": "&#35;", "!": "&#33;", "~": "&#126;", "=": "&#61;", "-": "&#45;", "*": "&#42;",
+                 "_": "&#95;", "+": "&#43;", ":": "&#58;", "?": "&#63;", "/": "&#47;"}
+
+
+def _escape_prose(text: str) -> str:
+    """Text outside code spans: no HTML (entities), no link/image/attribute/table syntax."""
+    return html.escape(text, quote=True).translate(_MD_ESCAPES)
+
+
+def _escape_segmented(line: str) -> str:
+    """Keep `code spans` (Markdown renders their content literally, HTML-escaped), escape the rest."""
+    parts = []
+    position = 0
+    for match in _CODE_SPAN.finditer(line):
+        parts.append(_escape_prose(line[position:match.start()]))
+        code = match.group(1)
+        parts.append(f"`{code}`" if code.strip() else _escape_prose(match.group(0)))
+        position = match.end()
+    parts.append(_escape_prose(line[position:]))
+    return "".join(parts)
+
+
+def markdown_text(text: object, limit: int = 4000) -> str:
+    """Schema prose inside Markdown, rendered inertly.
+
+    HTML is escaped, so no tag or script survives; links, images, attribute lists (`{: }`),
+    table pipes and stray backticks are backslash-escaped; a line can't start a heading,
+    admonition, fence, rule or setext underline. `Code spans` and simple emphasis and lists
+    (`*`, `-`, `1.`) keep working, because CVAT's descriptions use them."""
+    from .naming import clean_text
+
+    lines = []
+    for line in clean_text(text, limit).split("\n"):
+        indent = line[: len(line) - len(line.lstrip())]
+        body = line[len(indent):]
+        if not body:
+            lines.append("")
+            continue
+        first = body[0]
+        is_list_item = first in "-*+" and body[1:2] == " " and not _RULE_LINE.match(body)
+        escaped = _escape_segmented(body)
+        if first in _BLOCK_STARTS and not is_list_item and escaped.startswith(first):
+            escaped = _BLOCK_STARTS[first] + escaped[1:]
+        lines.append(indent.replace("\t", "    ") + escaped)
+    return "\n".join(lines)
+
+
+def markdown_cell(text: object, limit: int = 500) -> str:
+    """One table cell (or heading, or list item): a single line, pipes escaped, inert."""
+    from .naming import clean_text
+
+    value = " ".join(clean_text(text, limit).split())
+    escaped = _escape_segmented(value)
+    if value[:1] in _BLOCK_STARTS and escaped.startswith(value[0]):
+        escaped = _BLOCK_STARTS[value[0]] + escaped[1:]
+    return escaped
+
+
+def _collection(values: list[str], open_: str, close: str, prefix: int, indent: int, single: str = "") -> str:
+    """Lay out a literal the way black would, so that black has nothing to re-split
+    (re-splitting is what makes black slow): one line when it fits in LINE_LENGTH,
+    otherwise one item per line with a trailing comma."""
+    from .format import LINE_LENGTH
+
+    one_line = open_ + (single or ", ".join(values)) + close
+    if prefix + len(one_line) <= LINE_LENGTH or not values:
+        return one_line
+    pad = " " * (indent + 4)
+    return open_ + "\n" + "".join(f"{pad}{v},\n" for v in values) + " " * indent + close
+
+
+def tuple_literal(items: object, prefix: int = 0, indent: int = 0) -> str:
+    from .naming import py_literal
+
+    values = [py_literal(v) for v in items]  # type: ignore[attr-defined]
+    return _collection(values, "(", ")", prefix, indent, f"{values[0]}," if len(values) == 1 else "")
+
+
+def dict_literal(pairs: object, prefix: int = 0, indent: int = 0) -> str:
+    from .naming import py_literal
+
+    values = [f"{py_literal(k)}: {py_literal(v)}" for k, v in pairs]  # type: ignore[attr-defined]
+    return _collection(values, "{", "}", prefix, indent)
+
+
+class Renderer:
+    def __init__(self, template_dirs: list[Path]) -> None:
+        loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in template_dirs]
+        loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(line=lambda text, limit=300: docstring_body(comment_text(text, limit)), doc=docstring_body, lit=py_literal, comment=comment_text, md=markdown_text,
+                                mdcell=markdown_cell, tup=tuple_literal, dct=dict_literal)
+
+    def render(self, template: str, **values: Any) -> str:
+        try:
+            return self.env.get_template(template).render(**values)
+        except jinja2.TemplateError as exc:
+            from .errors import BuildError, Diagnostic
+
+            raise BuildError(Diagnostic("", f"template {template}: {type(exc).__name__}: {exc}",
+                                        source="templates")) from None

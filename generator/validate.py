@@ -1,0 +1,131 @@
+"""Stage 2: check that the document is an OpenAPI 3.0 schema we can trust to build from.
+
+Local `$ref`s are resolved here first, because the spec validator stops with an exception
+(not a located error) on the first reference that points nowhere. Then openapi-core's spec
+validator (openapi-spec-validator) checks the whole document. Every error is a Diagnostic
+with a JSON pointer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .errors import BuildError, DiagnosticSink, json_pointer
+
+MAX_DEPTH = 200
+
+
+def resolve_pointer(document: Any, ref: str) -> Any:
+    """Resolve a local '#/a/b' reference; KeyError when it points nowhere."""
+    if not ref.startswith("#"):
+        raise KeyError(ref)
+    node = document
+    fragment = ref[1:]
+    if fragment == "":
+        return node
+    if not fragment.startswith("/"):
+        raise KeyError(ref)
+    for raw in fragment[1:].split("/"):
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            raise KeyError(ref)
+    return node
+
+
+def iter_refs(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Yield (location, $ref value) for every reference, without recursing into resolved targets."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [(path, node)]
+    while stack:
+        where, value = stack.pop()
+        if len(where) > MAX_DEPTH:
+            yield where, None
+            continue
+        if isinstance(value, dict):
+            if "$ref" in value:
+                yield (*where, "$ref"), value["$ref"]
+            for key in sorted(value, key=str, reverse=True):
+                if key != "$ref":
+                    stack.append(((*where, str(key)), value[key]))
+        elif isinstance(value, list):
+            for index in range(len(value) - 1, -1, -1):
+                stack.append(((*where, index), value[index]))
+
+
+def check_structure(document: dict[str, Any], sink: DiagnosticSink) -> None:
+    version = document.get("openapi")
+    if not isinstance(version, str) or not version.startswith("3.0"):
+        sink.error(json_pointer("openapi"), f"expected an OpenAPI 3.0.x document, got openapi={version!r}")
+    paths = document.get("paths")
+    if paths is None:
+        sink.error(json_pointer("paths"), "the schema has no 'paths': there is nothing to generate")
+    elif not isinstance(paths, dict):
+        sink.error(json_pointer("paths"), "'paths' must be an object")
+    info = document.get("info")
+    if not isinstance(info, dict):
+        sink.error(json_pointer("info"), "the schema has no 'info' object")
+
+
+def check_refs(document: dict[str, Any], sink: DiagnosticSink) -> None:
+    for where, ref in iter_refs(document):
+        pointer = json_pointer(*where)
+        if ref is None:
+            sink.error(pointer, f"the schema is nested more than {MAX_DEPTH} levels deep")
+            continue
+        if not isinstance(ref, str):
+            sink.error(pointer, "$ref must be a string")
+            continue
+        if not ref.startswith("#/"):
+            sink.error(pointer, f"only local references are supported, got {ref!r}")
+            continue
+        try:
+            resolve_pointer(document, ref)
+        except KeyError:
+            sink.error(pointer, f"unresolvable reference {ref!r}")
+
+
+def check_spec(document: dict[str, Any], sink: DiagnosticSink) -> None:
+    from openapi_spec_validator.validation import OpenAPIV30SpecValidator
+
+    try:
+        errors = list(OpenAPIV30SpecValidator(document).iter_errors())
+    except RecursionError:
+        sink.error("", "the schema is nested too deeply (or a $ref cycle cannot be followed)")
+        return
+    except Exception as exc:  # the validator's own failures must still be one clear line
+        sink.error("", f"the spec validator failed: {type(exc).__name__}: {str(exc)[:200]}")
+        return
+    seen: set[tuple[str, str]] = set()
+    for error in errors:
+        pointer = json_pointer(*error.absolute_path)
+        message = str(getattr(error, "message", error))
+        if len(message) > 300:
+            message = message[:300] + "..."
+        key = (pointer, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        if not pointer:
+            # The validator checks `default` values against their schemas without a location.
+            # The CVAT server itself emits such defaults (e.g. '' under minLength 1), so this
+            # can't stop a build; it is reported.
+            sink.warning(pointer, f"a default value does not satisfy its schema: {message}")
+        else:
+            sink.error(pointer, message)
+
+
+def validate_document(document: dict[str, Any], sink: DiagnosticSink | None = None) -> DiagnosticSink:
+    sink = sink or DiagnosticSink()
+    check_structure(document, sink)
+    if sink.errors:
+        raise BuildError(sink.errors)
+    check_refs(document, sink)
+    if sink.errors:
+        raise BuildError(sink.errors)
+    check_spec(document, sink)
+    sink.raise_if_errors()
+    return sink

@@ -1,0 +1,108 @@
+"""Built-in plugin: one Api class per tag, each operation a typed method over a data-driven
+`EndpointSpec`, plus the lazy `apis` package and the ApiClient's `<tag>_api` members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.context import BuildContext, OutputFile
+from generator.hookspecs import hookimpl
+from generator.ir import IR, Api, Operation, Parameter, TypeRef
+
+CVATGEN_ORDER = 50
+
+
+@dataclass(frozen=True)
+class ParamView:
+    name: str
+    annotation: str
+    default: str  # "" when positional
+
+
+@dataclass(frozen=True)
+class OperationView:
+    op: Operation
+    positional: list[ParamView]
+    keyword: list[ParamView]
+    return_annotation: str
+    body_type: str
+
+
+def _param_annotation(param: Parameter) -> str:
+    text = param.type.struct_annotation() if param.type.kind != "binary" else "Any"
+    if param.location == "header" and not param.required and "None" not in text:
+        text += " | None"  # an explicit None removes a default header
+    return text
+
+
+def _body_annotation(type_ref: TypeRef) -> str:
+    if type_ref.kind == "model":
+        text = f"{type_ref.name} | dict[str, Any]"
+    elif type_ref.kind == "list" and type_ref.item is not None and type_ref.item.kind == "model":
+        text = f"list[{type_ref.item.name} | dict[str, Any]]"
+    else:
+        text = type_ref.struct_annotation()
+    if type_ref.nullable and "None" not in text:
+        text += " | None"
+    return text
+
+
+def _return_annotation(op: Operation) -> str:
+    if op.response_kind == "none" or op.response_type is None:
+        return "tuple[None, HTTPResponse]"
+    inner = "bytes" if op.response_kind == "binary" else op.response_type.annotation()
+    if inner != "Any" and not inner.endswith("| None"):
+        inner += " | None"
+    return f"tuple[{inner}, HTTPResponse]"
+
+
+def _view(op: Operation) -> OperationView:
+    positional: list[ParamView] = []
+    keyword: list[ParamView] = []
+    for param in op.params:
+        annotation = _param_annotation(param)
+        if param.required:
+            positional.append(ParamView(param.py_name, annotation, ""))
+        else:
+            keyword.append(ParamView(param.py_name, f"{annotation} | UnsetType", "UNSET"))
+    body_type = ""
+    if op.body is not None:
+        body_type = op.body.type.struct_annotation()
+        annotation = _body_annotation(op.body.type)
+        if op.body.required:
+            positional.append(ParamView(op.body.py_name, annotation, ""))
+        else:
+            keyword.insert(0, ParamView(op.body.py_name, f"{annotation} | UnsetType", "UNSET"))
+    return OperationView(op, positional, keyword, _return_annotation(op), body_type)
+
+
+def _type_names(api: Api) -> list[str]:
+    names: set[str] = set()
+    for op in api.operations:
+        refs = [p.type for p in op.params] + ([op.body.type] if op.body else [])
+        if op.response_type is not None:
+            refs.append(op.response_type)
+        for ref in refs:
+            names.update(ref.referenced_classes())
+    return sorted(names)
+
+
+@hookimpl
+def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
+    base = context.package_path
+    files = [
+        OutputFile(f"{base}/apis/__init__.py", context.render("apis/apis_init.py.j2", ir=ir)),
+        OutputFile(f"{base}/api/__init__.py", context.render("apis/api_init.py.j2", ir=ir)),
+        OutputFile(f"{base}/_api_members.py", context.render("apis/_api_members.py.j2", ir=ir)),
+    ]
+    for api in ir.apis:
+        views = [_view(op) for op in api.operations]
+        auth_names: dict[tuple[str, ...], str] = {}
+        for op in api.operations:
+            auth_names.setdefault(op.auth, f"_AUTH_{len(auth_names) + 1}")
+        deprecated_params = {op.method_name: [(p.py_name, p.deprecation_message) for p in op.params if p.deprecated]
+                             for op in api.operations}
+        files.append(OutputFile(f"{base}/api/{api.module_name}.py", context.render(
+            "apis/api.py.j2", ir=ir, api=api, views=views, type_names=_type_names(api), auth_names=auth_names,
+            deprecated_params=deprecated_params)))
+    return files

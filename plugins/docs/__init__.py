@@ -1,0 +1,456 @@
+"""Built-in plugin: the Markdown reference of the generated SDK, and a mkdocs site for it.
+
+Output (relative to the output root)::
+
+    mkdocs.yml                 docs_dir: docs, nav; `mkdocs build --strict` passes
+    docs/index.md              what this is, how to call it
+    docs/api_summary.md        every Api class and operation: HTTP method, path, link
+    docs/models_summary.md     every model and enum, with a link
+    docs/apis/<Class>.md       one section per operation
+    docs/models/<Name>.md      one page per model and per enum
+
+Every decision (links, signatures, examples, which models use which) is made here, in
+Python, from the IR, once per build; templates only lay the text out. Schema prose reaches
+the pages only through the `md` / `mdcell` filters (generator/render.py), which render it
+inertly. Strings computed here that contain schema text are escaped with the same functions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.context import BuildContext, OutputFile
+from generator.hookspecs import hookimpl
+from generator.ir import IR, Api, EnumDef, ModelDef, Operation, TypeRef
+from generator.naming import py_literal
+from generator.render import markdown_cell
+
+CVATGEN_ORDER = 60
+LINE_LENGTH = 88
+
+# ---------------------------------------------------------------------------------------
+# pages and links
+
+
+def _page_names(names: list[str]) -> dict[str, str]:
+    """A file name per class name: unique even on a case-insensitive file system, and never
+    one that mkdocs treats as a section index (index.md, README.md)."""
+    taken: set[str] = set()
+    pages: dict[str, str] = {}
+    for name in names:
+        stem = name
+        if stem.lower() in ("index", "readme"):
+            stem += "_"
+        candidate, counter = stem, 2
+        while candidate.lower() in taken:
+            candidate = f"{stem}_{counter}"
+            counter += 1
+        taken.add(candidate.lower())
+        pages[name] = f"{candidate}.md"
+    return pages
+
+
+def code_span(text: str) -> str:
+    """Any string as one inline code span (CommonMark rules: a fence longer than any run of
+    backticks inside, padded when the text starts or ends with a backtick)."""
+    value = " ".join(str(text).split("\n"))
+    if not value:
+        return '`""`'
+    longest = run = 0
+    for char in value:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") or (value.startswith(" ") and value.endswith(" ")) else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+@dataclass(frozen=True)
+class Use:
+    """One place that refers to a class: an operation (api page + anchor) or a model."""
+
+    link: str  # Markdown, relative to docs/models/
+    role: str  # "request body", "response", "parameter `x`", "field `x`", "base", ...
+
+
+@dataclass
+class Links:
+    """Where every page is, relative to the docs root, and how to link between them."""
+
+    model_pages: dict[str, str]  # class name -> "models/X.md"
+    api_pages: dict[str, str]  # Api class name -> "apis/X.md"
+    _types: dict[tuple[TypeRef, str], str] = field(default_factory=dict)
+
+    def cls(self, name: str, prefix: str) -> str:
+        page = self.model_pages.get(name)
+        return f"[`{name}`]({prefix}{page})" if page else f"`{name}`"
+
+    def type(self, ref: TypeRef | None, prefix: str, optional_none: bool = True) -> str:
+        """A type annotation as Markdown: code spans, with each model or enum linked."""
+        if ref is None:
+            return "`None`"
+        key = (ref, prefix if optional_none else prefix + "\0")
+        cached = self._types.get(key)
+        if cached is None:
+            parts: list[tuple[bool, str]] = []  # (is_link, text)
+            self._type_parts(ref, optional_none, parts)
+            merged: list[str] = []
+            text = ""
+            for is_link, value in parts:
+                if is_link:
+                    if text:
+                        merged.append(f"`{text}`")
+                        text = ""
+                    merged.append(self.cls(value, prefix))
+                else:
+                    text += value
+            if text:
+                merged.append(f"`{text}`")
+            cached = self._types[key] = "".join(merged)
+        return cached
+
+    def _type_parts(self, ref: TypeRef, optional_none: bool, out: list[tuple[bool, str]]) -> None:
+        if ref.kind in ("model", "enum"):
+            out.append((True, ref.name))
+        elif ref.kind in ("list", "dict") and ref.item is not None:
+            out.append((False, "list[" if ref.kind == "list" else "dict[str, "))
+            self._type_parts(ref.item, True, out)
+            out.append((False, "]"))
+        else:
+            out.append((False, ref.annotation(optional_none=False)))
+        if ref.nullable and optional_none and ref.kind != "any":
+            out.append((False, " | None"))
+
+
+# ---------------------------------------------------------------------------------------
+# views: what the templates lay out
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    name: str  # Markdown
+    type: str  # Markdown
+    location: str
+    required: bool
+    description: str  # raw schema text: the template escapes it
+    notes: str  # Markdown computed here (wire name, enum values, default, deprecation)
+
+
+@dataclass(frozen=True)
+class OperationView:
+    op: Operation
+    anchor: str
+    call: str  # the call as users write it, a Python code block body
+    example: str  # a runnable example, a Python code block body
+    params: list[ParamRow]
+    body_type: str  # Markdown, "" for none
+    body_content_types: str  # Markdown
+    returns: str  # Markdown
+    response_rows: list[tuple[str, str, str, str]]  # status, content type (md), type (md), description (raw)
+    error_rows: list[tuple[str, str, str]]  # status, exception (md), description (raw)
+    deprecation: str  # Markdown, "" when not deprecated (message escaped here)
+    versions: str  # Markdown links to every version, "" when one
+    auth: str  # Markdown
+
+
+@dataclass(frozen=True)
+class ApiView:
+    api: Api
+    page: str  # relative to docs/
+    operations: list[OperationView]
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    name: str  # Markdown
+    type: str
+    required: bool
+    nullable: bool
+    flags: str  # read-only, write-only, deprecated
+    description: str  # raw
+    notes: str  # Markdown: enum values, default
+
+
+@dataclass(frozen=True)
+class ModelView:
+    model: ModelDef
+    page: str
+    kind_note: str  # Markdown
+    fields: list[FieldRow]
+    interface_code: str  # Python code block body, "" for none
+    uses: list[str]  # Markdown links
+    used_by_models: list[str]
+    used_by_operations: list[str]
+
+
+@dataclass(frozen=True)
+class EnumView:
+    enum: EnumDef
+    page: str
+    members: list[tuple[str, str]]  # (member name, value as code span)
+    used_by_models: list[str]
+    used_by_operations: list[str]
+
+
+_EXCEPTIONS = {"401": "UnauthorizedException", "403": "ForbiddenException", "404": "NotFoundException"}
+
+
+def _exception_for(status: str) -> str:
+    if status in _EXCEPTIONS:
+        return _EXCEPTIONS[status]
+    if status.startswith("5"):
+        return "ServiceException"
+    return "ApiException"
+
+
+def _example_value(ref: TypeRef, ir_models: dict[str, ModelDef], enums: dict[str, EnumDef], depth: int = 0) -> str:
+    """A Python expression of the right type, for examples."""
+    if ref.kind == "model":
+        model = ir_models.get(ref.name)
+        if model is None or depth >= 2:
+            return "{}"
+        if model.kind == "alias" and model.alias_of:
+            return _example_value(TypeRef("enum", model.alias_of), ir_models, enums, depth)
+        args = [f"{f.py_name}={_example_value(f.type, ir_models, enums, depth + 1)}"
+                for f in model.fields if f.positional]
+        return f"models.{model.name}({', '.join(args)})"
+    if ref.kind == "enum":
+        enum = enums.get(ref.name)
+        return py_literal(enum.members[0].value) if enum and enum.members else '""'
+    if ref.kind == "list":
+        return "[]"
+    if ref.kind == "dict":
+        return "{}"
+    return {"str": '"string"', "int": "1", "float": "1.0", "bool": "True", "date": '"2024-01-01"',
+            "datetime": '"2024-01-01T00:00:00Z"', "binary": 'open("file.bin", "rb")'}.get(ref.kind, "None")
+
+
+def _call_text(target: str, args: list[str], prefix: str = "") -> str:
+    one_line = f"{prefix}{target}({', '.join(args)})"
+    if len(one_line) <= LINE_LENGTH or not args:
+        return one_line
+    return f"{prefix}{target}(\n" + "".join(f"    {a},\n" for a in args) + ")"
+
+
+class _Builder:
+    def __init__(self, ir: IR, package: str) -> None:
+        self.ir = ir
+        self.package = package
+        self.models = {m.name: m for m in ir.models}
+        self.enums = {e.name: e for e in ir.enums}
+        pages = _page_names(sorted(self.models) + sorted(set(self.enums) - set(self.models)))
+        self.links = Links({name: f"models/{page}" for name, page in pages.items()},
+                           {a.class_name: f"apis/{p}" for a, p in zip(ir.apis, _page_names([a.class_name for a in ir.apis]).values())})
+        # relationships, computed once
+        self.uses: dict[str, set[str]] = {}
+        self.used_by_models: dict[str, set[str]] = defaultdict(set)
+        self.used_by_ops: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
+        for model in ir.models:
+            refs: set[str] = set()
+            for f in model.fields:
+                refs.update(f.type.referenced_classes())
+            refs.update(n for n in (model.base, model.alias_of, *model.composed_of) if n)
+            refs.discard(model.name)
+            self.uses[model.name] = refs
+            for name in refs:
+                self.used_by_models[name].add(model.name)
+        for api in ir.apis:
+            for op in api.operations:
+                key = (api.class_name, op.method_name)
+                for p in op.params:
+                    for name in p.type.referenced_classes():
+                        self.used_by_ops[name][key].add(f"parameter `{p.py_name}`")
+                if op.body is not None:
+                    for name in op.body.type.referenced_classes():
+                        self.used_by_ops[name][key].add("request body")
+                for r in op.responses:
+                    if r.type is not None:
+                        for name in r.type.referenced_classes():
+                            self.used_by_ops[name][key].add(f"response {r.status}")
+        self.attr_names = {a.class_name: a.attr_name for a in ir.apis}
+
+    # -- operations ---------------------------------------------------------------------
+
+    def op_link(self, api_class: str, method: str, prefix: str) -> str:
+        page = self.links.api_pages[api_class]
+        return f"[`{self.attr_names[api_class]}.{method}`]({prefix}{page}#{method})"
+
+    def operation(self, api: Api, op: Operation) -> OperationView:
+        prefix = "../"
+        positional = list(op.positional_params)
+        keywords = [p.py_name for p in op.params if not p.required]
+        if op.body is not None and not op.body.required:
+            keywords.insert(0, op.body.py_name)
+        target = f"api_client.{api.attr_name}.{op.method_name}"
+        call = _call_text(target, positional + [f"{k}=..." for k in keywords], "data, response = ")
+
+        values: list[str] = []
+        for p in op.params:
+            if p.required:
+                values.append(_example_value(p.type, self.models, self.enums))
+        if op.body is not None:
+            value = _example_value(op.body.type, self.models, self.enums)
+            values.append(value if op.body.required else f"{op.body.py_name}={value}")
+            if op.body.content_types and "application/json" not in op.body.content_types:
+                values.append(f"_content_type={py_literal(op.body.content_types[0])}")
+        if op.response_kind == "binary":
+            values.append("_parse_response=False")
+        body = _call_text(target, values, "data, response = ")
+        example = "\n".join([
+            f"from {self.package} import ApiClient, Configuration, exceptions, models",
+            "",
+            'configuration = Configuration(host="http://localhost:8080", username="user", password="password")',
+            "with ApiClient(configuration) as api_client:",
+            "    try:",
+            *("        " + line for line in body.split("\n")),
+            "        print(response.status, data)" if op.response_kind != "binary" else
+            "        print(response.status, len(response.data))",
+            "    except exceptions.ApiException as e:",
+            f'        print("{api.class_name}.{op.method_name} failed:", e.status, e.reason)',
+        ])
+
+        rows = []
+        for p in op.params:
+            notes = []
+            if p.wire_name != p.py_name:
+                notes.append(f"sent as {code_span(p.wire_name)}")
+            if p.enum_values:
+                notes.append("one of " + ", ".join(code_span(v) for v in p.enum_values[:60]))
+            if p.has_default:
+                notes.append(f"default {code_span(json.dumps(p.default, default=str))}")
+            if not p.explode and p.type.kind == "list":
+                notes.append("comma-separated")
+            if p.deprecated:
+                notes.append("**deprecated**: " + markdown_cell(p.deprecation_message or "deprecated"))
+            rows.append(ParamRow(f"`{p.py_name}`", self.links.type(p.type, prefix), p.location, p.required,
+                                 p.description, "; ".join(notes)))
+        body_type = body_ct = ""
+        if op.body is not None:
+            body_type = self.links.type(op.body.type, prefix)
+            body_ct = ", ".join(code_span(c) for c in op.body.content_types)
+            rows.append(ParamRow(f"`{op.body.py_name}`", body_type, "body", op.body.required,
+                                 op.body.description, "content types: " + body_ct if body_ct else ""))
+
+        if op.response_kind == "none" or op.response_type is None:
+            returns = "`(None, HTTPResponse)`: the call returns no data"
+        elif op.response_kind == "binary":
+            returns = "`(bytes | None, HTTPResponse)`: binary data; pass `_parse_response=False` and read `response.data`"
+        else:
+            inner = self.links.type(op.response_type, prefix, optional_none=False)
+            none = "" if op.response_type.kind == "any" else " | None"
+            # merge the type's own code spans with the surrounding ones (no span contains a backtick)
+            returns = f"`(`{inner}`{none}, HTTPResponse)`".replace("``", "")
+        responses = [(r.status, code_span(r.content_type) if r.content_type else "",
+                      self.links.type(r.type, prefix) if r.type is not None else "", r.description)
+                     for r in op.responses if r.status.startswith(("1", "2", "3"))]
+        errors = [(r.status, f"`exceptions.{_exception_for(r.status)}`", r.description) for r in op.error_responses]
+
+        deprecation = ""
+        if op.deprecated:
+            deprecation = markdown_cell(op.deprecation_message or "This operation is deprecated.")
+            if op.replaced_by:
+                deprecation += f" Use [`{api.attr_name}.{op.replaced_by}()`](#{op.replaced_by}) instead."
+        versions = ""
+        if len(op.versions) > 1:
+            versions = ", ".join(f"[`{v}`](#{v})" if v != op.method_name else f"`{v}` (this one)"
+                                 for v in op.versions)
+        auth = ", ".join(markdown_cell(a) for a in op.auth)
+        return OperationView(op, op.method_name, call, example, rows, body_type, body_ct, returns,
+                             responses, errors, deprecation, versions, auth)
+
+    def api(self, api: Api) -> ApiView:
+        return ApiView(api, self.links.api_pages[api.class_name], [self.operation(api, op) for op in api.operations])
+
+    # -- models -------------------------------------------------------------------------
+
+    def _used_by(self, name: str) -> tuple[list[str], list[str]]:
+        models = [self._model_link(n) for n in sorted(self.used_by_models.get(name, ()))]
+        ops = []
+        for (api_class, method), roles in sorted(self.used_by_ops.get(name, {}).items()):
+            ops.append(f"{self.op_link(api_class, method, '../')} ({', '.join(sorted(roles))})")
+        return models, ops
+
+    def _model_link(self, name: str) -> str:
+        """A link from one page in models/ to another."""
+        page = self.links.model_pages.get(name)
+        return f"[`{name}`]({page.removeprefix('models/')})" if page else f"`{name}`"
+
+    def model(self, model: ModelDef) -> ModelView:
+        prefix = "../"
+        rows = []
+        for f in model.fields:
+            flags = [flag for flag, on in (("read-only", f.read_only), ("write-only", f.write_only),
+                                           ("deprecated", f.deprecated)) if on]
+            notes = []
+            if f.py_name != f.json_name:
+                notes.append(f"JSON name {code_span(f.json_name)}")
+            if f.enum_values:
+                notes.append("one of " + ", ".join(code_span(v) for v in f.enum_values[:60]))
+            if f.has_default:
+                notes.append(f"default {code_span(json.dumps(f.default, default=str))}")
+            rows.append(FieldRow(f"`{f.py_name}`", self.links.type(f.type, prefix, optional_none=False),
+                                 f.required, f.type.nullable, ", ".join(flags), f.description, "; ".join(notes)))
+        if model.kind == "composed":
+            parts = [self._model_link(n) for n in (model.composed_of or ((model.base,) if model.base else ()))]
+            kind_note = f"Composed ({model.composition or 'allOf'}) of {', '.join(parts)}." if parts else "Composed."
+            if model.base:
+                kind_note += f" Extends {self._model_link(model.base)}."
+        elif model.kind == "alias":
+            kind_note = f"An alias of {self._model_link(model.alias_of)} (the value may also be `None`)."
+        else:
+            kind_note = ""
+        interface = ""
+        if model.interface and model.kind != "alias":
+            lines = [f"from {self.package}.models import {model.interface}", "",
+                     f"class {model.interface}(IModelData):"]
+            lines += [f"    {f.py_name}: {f.type.annotation()}" for f in model.fields] or ["    pass"]
+            interface = "\n".join(lines)
+        uses = [self._model_link(n) for n in sorted(self.uses.get(model.name, ()))]
+        by_models, by_ops = self._used_by(model.name)
+        return ModelView(model, self.links.model_pages[model.name], kind_note, rows, interface, uses, by_models, by_ops)
+
+    def enum(self, enum: EnumDef) -> EnumView:
+        by_models, by_ops = self._used_by(enum.name)
+        return EnumView(enum, self.links.model_pages[enum.name],
+                        [(m.name, code_span(m.value)) for m in enum.members], by_models, by_ops)
+
+
+def _yaml_str(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(" ".join(str(text).split()), ensure_ascii=True)
+
+
+def _md_comment(text: str) -> str:
+    """Text that can't end or escape an HTML comment."""
+    return text.replace("--", "- -").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@hookimpl
+def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
+    builder = _Builder(ir, context.package)
+    apis = [builder.api(api) for api in ir.apis]
+    models = [builder.model(m) for m in sorted(ir.models, key=lambda m: m.name)]
+    enum_names = set(builder.models)
+    enums = [builder.enum(e) for e in sorted(ir.enums, key=lambda e: e.name) if e.name not in enum_names]
+    values: dict[str, Any] = {
+        "ir": ir, "package": context.package, "md_header": _md_comment(context.header),
+        "apis": apis, "models": models, "enums": enums,
+    }
+    files = [
+        OutputFile("docs/index.md", context.render("docs/index.md.j2", **values)),
+        OutputFile("docs/api_summary.md", context.render("docs/api_summary.md.j2", **values)),
+        OutputFile("docs/models_summary.md", context.render("docs/models_summary.md.j2", **values)),
+    ]
+    for view in apis:
+        files.append(OutputFile(f"docs/{view.page}", context.render("docs/api.md.j2", view=view, **values)))
+    for mview in models:
+        files.append(OutputFile(f"docs/{mview.page}", context.render("docs/model.md.j2", view=mview, **values)))
+    for eview in enums:
+        files.append(OutputFile(f"docs/{eview.page}", context.render("docs/enum.md.j2", view=eview, **values)))
+    site_name = _yaml_str(f"{ir.title} {ir.version} - {context.package}")
+    files.append(OutputFile("mkdocs.yml", context.render("docs/mkdocs.yml.j2", site_name=site_name,
+                                                           yaml_str=_yaml_str, **values)))
+    return files

@@ -1,0 +1,100 @@
+"""Built-in plugin: the models package (enums, I<Model> interfaces, msgspec model classes).
+
+`models/__init__.py` is lazy: importing it costs nothing until a model is touched, and then
+every class loads at once, so that msgspec can resolve the references between them.
+Enums and interfaces (`_interfaces.py`) and the model classes (`_models.py`) are separate
+modules of similar size, so that they format in parallel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.context import BuildContext, OutputFile
+from generator.hookspecs import hookimpl
+from generator.ir import IR, Field, ModelDef
+from generator.naming import py_literal
+
+CVATGEN_ORDER = 40
+
+
+@dataclass(frozen=True)
+class FieldView:
+    name: str
+    json_name: str
+    interface_annotation: str
+    struct_annotation: str
+    default: str  # "" for required
+    description: str
+
+
+def _field_view(field: Field) -> FieldView:
+    annotation = field.type.annotation()
+    struct = field.type.struct_annotation()
+    if field.decode_required:
+        default = ""
+    else:
+        struct = f"{struct} | UnsetType"
+        default = "UNSET"
+    if field.py_name != field.json_name:
+        name = py_literal(field.json_name)
+        default = f"field(default={default}, name={name})" if default else f"field(name={name})"
+    description = field.description
+    if field.enum_values:
+        values = ", ".join(repr(v) for v in field.enum_values[:40])
+        description = f"{description}\n\nOne of: {values}." if description else f"One of: {values}."
+    if field.read_only:
+        description = f"{description}\n\nRead-only." if description else "Read-only."
+    return FieldView(field.py_name, field.json_name, annotation, struct, default, description)
+
+
+def _bases(model: ModelDef) -> str:
+    if model.kind == "composed" and model.base:
+        return model.base
+    if model.kind == "composed":
+        return "ModelComposed"
+    return f"Model, {model.interface}" if model.interface else "Model"
+
+
+def _topological(models: tuple[ModelDef, ...]) -> list[ModelDef]:
+    """Base classes must be defined before their subclasses; otherwise alphabetical."""
+    by_name = {m.name: m for m in models}
+    done: set[str] = set()
+    ordered: list[ModelDef] = []
+
+    def visit(model: ModelDef, stack: tuple[str, ...] = ()) -> None:
+        if model.name in done or model.name in stack:
+            return
+        for dependency in (model.base, model.alias_of):
+            if dependency in by_name:
+                visit(by_name[dependency], (*stack, model.name))
+        done.add(model.name)
+        ordered.append(model)
+
+    for model in sorted(models, key=lambda m: m.name):
+        visit(model)
+    return ordered
+
+
+@hookimpl
+def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
+    models = _topological(ir.models)
+    views = {m.name: [_field_view(f) for f in m.fields] for m in models}
+    positional = {m.name: tuple(f.py_name for f in m.fields if f.positional) for m in models}
+    allowed = {m.name: [(f.py_name, [(v, v) for v in f.enum_values]) for f in m.fields if f.enum_values]
+               for m in models}
+    from generator.naming import enum_member_name
+
+    allowed = {name: [(field, [(enum_member_name(v), v) for v, _ in values]) for field, values in items]
+               for name, items in allowed.items()}
+    names = sorted({e.name for e in ir.enums} | {m.name for m in ir.models}
+                   | {m.interface for m in ir.models if m.interface and m.kind != "alias"})
+    base = context.package_path
+    return [
+        OutputFile(f"{base}/models/_interfaces.py", context.render(
+            "models/_interfaces.py.j2", ir=ir, enums=ir.enums, models=models, fields=views)),
+        OutputFile(f"{base}/models/_models.py", context.render(
+            "models/_models.py.j2", ir=ir, enums=ir.enums, models=models, fields=views, positional=positional,
+            allowed=allowed, bases=_bases)),
+        OutputFile(f"{base}/models/__init__.py", context.render("models/__init__.py.j2", ir=ir, names=names)),
+    ]

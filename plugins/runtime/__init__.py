@@ -1,0 +1,43 @@
+"""Built-in plugin: the parts of the SDK that don't depend on the schema.
+
+`files/` holds real, tested Python modules (ApiClient, Configuration, rest, exceptions,
+model_utils). They are copied verbatim, behind the generated-file header. This plugin also
+writes the package `__init__.py`, `py.typed` and the output's `pyproject.toml`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.context import BuildContext, OutputFile
+from generator.hookspecs import hookimpl
+from generator.ir import IR
+
+CVATGEN_ORDER = 30
+FILES = Path(__file__).parent / "files"
+RUNTIME_MODULES = ("api_client.py", "configuration.py", "exceptions.py", "model_utils.py", "rest.py")
+
+
+def distribution_version(ir: IR) -> str:
+    """A PEP 440 version from the schema's 'info.version' ('2.70.0 (2.0)' -> '2.70.0')."""
+    import re
+
+    match = re.match(r"\d+(\.\d+){0,3}", ir.version.strip())
+    return match.group(0) if match else "0.0.0"
+
+
+@hookimpl
+def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
+    base = context.package_path
+    files = []
+    for name in RUNTIME_MODULES:
+        source = (FILES / name).read_text(encoding="utf-8")
+        files.append(OutputFile(f"{base}/{name}", f"# {context.header}\n{source}", format_python=False))
+    version = distribution_version(ir)
+    files.append(OutputFile(f"{base}/__init__.py", context.render("runtime/__init__.py.j2", ir=ir, version=version)))
+    files.append(OutputFile(f"{base}/py.typed", ""))
+    top = context.package.split(".")[0]
+    files.append(OutputFile("pyproject.toml", context.render(
+        "runtime/pyproject.toml.j2", ir=ir, version=version, top=top,
+        dist_name=context.package.replace(".", "-").replace("_", "-") + "-generated")))
+    return files

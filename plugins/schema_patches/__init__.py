@@ -1,0 +1,72 @@
+"""Built-in plugin: fix what the CVAT schema says wrong or leaves out, with OpenAPI Overlays.
+
+The shipped overlays live in `overlays/*.yaml` beside this file and are applied in their
+declared order (`info.x-cvat-gen.order`, then file name). The user's overlays
+(`[tool.cvat-gen] overlays = [...]`) come after them, in the order given. Each action says
+in its `description` why it is needed. See `generator/overlay.py` for the format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.errors import BuildError
+from generator.hookspecs import hookimpl
+from generator.overlay import Overlay, apply_overlay, describe, load_overlay, sort_overlays
+
+# Patches run first: every later stage must see the corrected schema.
+CVATGEN_ORDER = 10
+
+if TYPE_CHECKING:
+    from generator.context import BuildContext, PatchReport
+
+OVERLAY_DIR = Path(__file__).parent / "overlays"
+
+
+def shipped_overlay_paths() -> list[Path]:
+    return sorted(p for p in OVERLAY_DIR.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+
+
+def load_shipped_overlays() -> list[Overlay]:
+    """The overlays shipped with cvat-gen, in the order they are applied."""
+    return sort_overlays(load_overlay(path) for path in shipped_overlay_paths())
+
+
+def _load_all(context: BuildContext) -> list[Overlay]:
+    """Shipped overlays (sorted), then the user's (as listed). Load errors go to diagnostics."""
+    overlays: list[Overlay] = []
+    shipped: list[Overlay] = []
+    for path in shipped_overlay_paths():
+        try:
+            shipped.append(load_overlay(path))
+        except BuildError as exc:
+            context.diagnostics.items.extend(exc.diagnostics)
+    overlays.extend(sort_overlays(shipped))
+    for user_path in context.config.overlays:
+        try:
+            overlays.append(load_overlay(user_path))
+        except BuildError as exc:
+            context.diagnostics.items.extend(exc.diagnostics)
+    return overlays
+
+
+@hookimpl
+def cvatgen_patch_schema(schema: dict[str, Any], context: BuildContext) -> None:
+    stale = context.config.stale_patches
+    for overlay in _load_all(context):
+        apply_overlay(schema, overlay, context.diagnostics, stale=stale)
+
+
+@hookimpl
+def cvatgen_describe_patches(schema: dict[str, Any], context: BuildContext) -> list[PatchReport]:
+    """Reports in application order; each overlay is described against the schema as the
+    overlays before it leave it, as in a real build."""
+    import copy
+
+    scratch = copy.deepcopy(schema)
+    reports = []
+    for overlay in _load_all(context):
+        reports.append(describe(scratch, overlay))
+        apply_overlay(scratch, overlay, type(context.diagnostics)(), stale="warning")
+    return reports
