@@ -22,7 +22,7 @@ from .ir import (
 )
 from .naming import (
     RESERVED_ATTRIBUTE_NAMES, RESERVED_PARAMETER_NAMES, class_name, clean_text, enum_member_name,
-    identifier, pascal_case, unique,
+    identifier, pascal_case, snake_case, unique,
 )
 from .validate import resolve_pointer
 
@@ -33,6 +33,17 @@ CONTROL_KWARGS = frozenset(
     {"_parse_response", "_check_status", "_validate_inputs", "_validate_outputs", "_request_timeout",
      "_content_type", "_spec_property_naming", "_host_index", "_request_auths", "_async_call"}
 )
+
+
+def parameter_name(wire_name: str) -> str:
+    """cvat-sdk's parameter names: snake case, and a keyword gets a leading underscore
+    (`from` -> `_from`), which can't clash with the call options (they are all known)."""
+    import keyword
+
+    base = snake_case(wire_name)
+    if base and (keyword.iskeyword(base) or keyword.issoftkeyword(base)) and f"_{base}" not in CONTROL_KWARGS:
+        return f"_{base}"
+    return identifier(wire_name, "param", RESERVED_PARAMETER_NAMES | CONTROL_KWARGS)
 
 
 def is_json_media(content_type: str) -> bool:
@@ -406,7 +417,7 @@ class IRBuilder:
 
     def _operation(self, op_id: str, tag: str, method: str, path: str, op: dict[str, Any],
                    shared: list[Any], pointer: str) -> Operation:
-        tag_prefix = identifier(tag, "default") + "_"
+        tag_prefix = (snake_case(tag) or "default") + "_"
         snake_id = identifier(op_id, "operation")
         base = snake_id[len(tag_prefix):] if snake_id.startswith(tag_prefix) and len(snake_id) > len(tag_prefix) else snake_id
         method_name = identifier(base, "operation", RESERVED_PARAMETER_NAMES | {"api_client"})
@@ -462,7 +473,7 @@ class IRBuilder:
             style = param.get("style")
             explode = param.get("explode", style in (None, "form"))
             result.append(Parameter(
-                py_name=unique(identifier(name, "param", RESERVED_PARAMETER_NAMES | CONTROL_KWARGS), taken),
+                py_name=unique(parameter_name(name), taken),
                 wire_name=name, location=location, type=type_ref,  # type: ignore[arg-type]
                 required=bool(param.get("required")) or location == "path",
                 description=clean_text(param.get("description")), deprecated=bool(param.get("deprecated")),
@@ -561,7 +572,7 @@ class IRBuilder:
                             for t in self.doc.get("tags") or [] if isinstance(t, dict)}
         for tag in sorted(by_tag):
             cls = unique(class_name(pascal_case(tag) or "Default", "Tag") + "Api", taken_classes)
-            attr = unique(identifier(tag, "default") + "_api", taken_attrs)
+            attr = unique(identifier((snake_case(tag) or "default") + "_api", "default"), taken_attrs)
             methods: set[str] = set()
             operations = []
             for op in sorted(by_tag[tag], key=lambda o: o.method_name):

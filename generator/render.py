@@ -26,12 +26,13 @@ _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`[]{}|"})
 _RULE_LINE = re.compile(r"^[-=*_+ \t]+$")
 # first characters of a line that would start a block: heading, admonition, fence, quote
 _BLOCK_STARTS = {"#": "&#35;", "!": "&#33;", "~": "&#126;", "=": "&#61;", "-": "&#45;", "*": "&#42;",
-                 "_": "&#95;", "+": "&#43;", ":": "&#58;", "?": "&#63;", "/": "&#47;"}
+                 "_": "&#95;", "+": "&#43;", ":": "&#58;", "?": "&#63;"}
 
 
 def _escape_prose(text: str) -> str:
-    """Text outside code spans: no HTML (entities), no link/image/attribute/table syntax."""
-    return html.escape(text, quote=True).translate(_MD_ESCAPES)
+    """Text outside code spans: no HTML (`<`, `>`, `&` become entities; quotes are harmless
+    outside a tag), no link/image/attribute/table syntax."""
+    return html.escape(text, quote=False).translate(_MD_ESCAPES)
 
 
 def _escape_segmented(line: str) -> str:

@@ -143,6 +143,7 @@ class ParamRow:
 class OperationView:
     op: Operation
     anchor: str
+    path: str  # Markdown code span
     call: str  # the call as users write it, a Python code block body
     example: str  # a runnable example, a Python code block body
     params: list[ParamRow]
@@ -358,7 +359,7 @@ class _Builder:
             versions = ", ".join(f"[`{v}`](#{v})" if v != op.method_name else f"`{v}` (this one)"
                                  for v in op.versions)
         auth = ", ".join(markdown_cell(a) for a in op.auth)
-        return OperationView(op, op.method_name, call, example, rows, body_type, body_ct, returns,
+        return OperationView(op, op.method_name, code_span(op.path), call, example, rows, body_type, body_ct, returns,
                              responses, errors, deprecation, versions, auth)
 
     def api(self, api: Api) -> ApiView:

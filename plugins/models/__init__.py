@@ -81,6 +81,7 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
     models = _topological(ir.models)
     views = {m.name: [_field_view(f) for f in m.fields] for m in models}
     positional = {m.name: tuple(f.py_name for f in m.fields if f.positional) for m in models}
+    read_only = {m.name: tuple(f.py_name for f in m.fields if f.read_only) for m in models}
     allowed = {m.name: [(f.py_name, [(v, v) for v in f.enum_values]) for f in m.fields if f.enum_values]
                for m in models}
     from generator.naming import enum_member_name
@@ -94,7 +95,7 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
         OutputFile(f"{base}/models/_interfaces.py", context.render(
             "models/_interfaces.py.j2", ir=ir, enums=ir.enums, models=models, fields=views)),
         OutputFile(f"{base}/models/_models.py", context.render(
-            "models/_models.py.j2", ir=ir, enums=ir.enums, models=models, fields=views, positional=positional,
+            "models/_models.py.j2", ir=ir, enums=ir.enums, models=models, fields=views, positional=positional, read_only=read_only,
             allowed=allowed, bases=_bases)),
         OutputFile(f"{base}/models/__init__.py", context.render("models/__init__.py.j2", ir=ir, names=names)),
     ]

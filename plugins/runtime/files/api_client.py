@@ -25,14 +25,30 @@ if TYPE_CHECKING:
     from http.cookies import SimpleCookie
 
 __all__ = [
-    "ApiClient", "ApiException", "ApiTypeError", "ApiValueError", "Configuration", "Endpoint",
-    "EndpointSpec", "Param", "ApiBase", "get_paginated_collection", "HTTPResponse",
+    "ApiClient",
+    "ApiException",
+    "ApiTypeError",
+    "ApiValueError",
+    "Configuration",
+    "Endpoint",
+    "EndpointSpec",
+    "Param",
+    "ApiBase",
+    "get_paginated_collection",
+    "HTTPResponse",
 ]
 
 # Call kwargs every endpoint accepts besides its parameters (same list as the old SDK).
 CONTROL_KWARGS: tuple[str, ...] = (
-    "_async_call", "_host_index", "_parse_response", "_request_timeout", "_validate_inputs",
-    "_validate_outputs", "_check_status", "_content_type", "_spec_property_naming",
+    "_async_call",
+    "_host_index",
+    "_parse_response",
+    "_request_timeout",
+    "_validate_inputs",
+    "_validate_outputs",
+    "_check_status",
+    "_content_type",
+    "_spec_property_naming",
     "_request_auths",
 )
 _CONTROL = frozenset(CONTROL_KWARGS)
@@ -61,7 +77,9 @@ class _Frozen:
         return type(other) is type(self) and self._values() == other._values()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash(tuple(v if not isinstance(v, dict) else tuple(v.items()) for v in self._values()))
+        return hash(
+            tuple(v if not isinstance(v, dict) else tuple(v.items()) for v in self._values())
+        )
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
@@ -76,9 +94,17 @@ class Param(_Frozen):
     __slots__ = ("name", "location", "type", "required", "wire_name", "explode", "nullable", "enum")
     _fields = __slots__
 
-    def __init__(self, name: str, location: str, type: str = "str", required: bool = False,
-                 wire_name: str | None = None, explode: bool = True, nullable: bool = False,
-                 enum: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        name: str,
+        location: str,
+        type: str = "str",
+        required: bool = False,
+        wire_name: str | None = None,
+        explode: bool = True,
+        nullable: bool = False,
+        enum: Sequence[str] = (),
+    ) -> None:
         if location not in ("path", "query", "header", "cookie", "body"):
             raise ValueError(f"invalid parameter location {location!r} for {name!r}")
         s = object.__setattr__
@@ -95,16 +121,40 @@ class Param(_Frozen):
 class EndpointSpec(_Frozen):
     """Everything about one operation, as data (see docs/internals.md)."""
 
-    __slots__ = ("name", "operation_id", "path", "http_method", "params", "request_content_types",
-                 "response_type", "response_kind", "accept", "auth", "deprecated",
-                 "deprecated_params", "servers", "_compiled")
+    __slots__ = (
+        "name",
+        "operation_id",
+        "path",
+        "http_method",
+        "params",
+        "request_content_types",
+        "response_type",
+        "response_kind",
+        "accept",
+        "auth",
+        "deprecated",
+        "deprecated_params",
+        "servers",
+        "_compiled",
+    )
     _fields = __slots__[:-1]
 
-    def __init__(self, name: str, operation_id: str, path: str, http_method: str,
-                 params: Sequence[Param] = (), request_content_types: Sequence[str] = (),
-                 response_type: str | None = None, response_kind: str = "none",
-                 accept: Sequence[str] = (), auth: Sequence[str] = (), deprecated: str | None = None,
-                 deprecated_params: Mapping[str, str] | None = None, servers: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        name: str,
+        operation_id: str,
+        path: str,
+        http_method: str,
+        params: Sequence[Param] = (),
+        request_content_types: Sequence[str] = (),
+        response_type: str | None = None,
+        response_kind: str = "none",
+        accept: Sequence[str] = (),
+        auth: Sequence[str] = (),
+        deprecated: str | None = None,
+        deprecated_params: Mapping[str, str] | None = None,
+        servers: Sequence[str] = (),
+    ) -> None:
         if response_kind not in ("json", "binary", "text", "none"):
             raise ValueError(f"invalid response_kind {response_kind!r} for {operation_id!r}")
         s = object.__setattr__
@@ -145,8 +195,17 @@ class _TypeNamespace(dict):  # type: ignore[type-arg]
         import typing
 
         super().__init__(
-            int=int, str=str, bool=bool, float=float, bytes=bytes, date=datetime.date,
-            datetime=datetime.datetime, Any=typing.Any, list=list, dict=dict, None_=None,
+            int=int,
+            str=str,
+            bool=bool,
+            float=float,
+            bytes=bytes,
+            date=datetime.date,
+            datetime=datetime.datetime,
+            Any=typing.Any,
+            list=list,
+            dict=dict,
+            None_=None,
             file_type=bytes,
         )
         self["None"] = None
@@ -210,7 +269,9 @@ class _Compiled:
         self.body_param = next((p for p in spec.params if p.location == "body"), None)
         self.accept = _select_accept(spec.accept)
         self.content_type = _select_content_type(spec.request_content_types)
-        self.send_content_type = bool(spec.request_content_types) and spec.http_method in _BODY_METHODS
+        self.send_content_type = (
+            bool(spec.request_content_types) and spec.http_method in _BODY_METHODS
+        )
         self.params_map = {
             "all": [p.name for p in spec.params] + list(CONTROL_KWARGS),
             "required": list(self.required),
@@ -222,7 +283,8 @@ class _Compiled:
         self.location_map = {p.name: p.location for p in spec.params}
         self.collection_format_map = {
             p.name: ("multi" if p.explode else "csv")
-            for p in spec.params if p.type.startswith("list[") and p.location != "body"
+            for p in spec.params
+            if p.type.startswith("list[") and p.location != "body"
         }
         self.settings = {
             "response_type": spec.response_type,
@@ -234,7 +296,10 @@ class _Compiled:
             "http_method": spec.http_method,
             "servers": list(spec.servers) or None,
         }
-        self.headers_map = {"accept": list(spec.accept), "content_type": list(spec.request_content_types)}
+        self.headers_map = {
+            "accept": list(spec.accept),
+            "content_type": list(spec.request_content_types),
+        }
         self._types: dict[str, Any] | None = None
         self._checks: dict[str, Any] | None = None
         self._response_type: Any = _NO_BODY
@@ -271,7 +336,9 @@ class _Compiled:
             import msgspec.json
 
             rt = self.response_type
-            self._decoder = msgspec.json.Decoder(type=rt) if rt is not None else msgspec.json.Decoder()
+            self._decoder = (
+                msgspec.json.Decoder(type=rt) if rt is not None else msgspec.json.Decoder()
+            )
         return self._decoder
 
 
@@ -398,8 +465,18 @@ class Endpoint:
     """One operation bound to a client: metadata (``path``, ``settings``, ``params_map``...)
     for code that introspects endpoints, and :meth:`call_with_http_info` to call it."""
 
-    __slots__ = ("spec", "api_client", "_c", "settings", "params_map", "attribute_map",
-                 "location_map", "collection_format_map", "headers_map", "__weakref__")
+    __slots__ = (
+        "spec",
+        "api_client",
+        "_c",
+        "settings",
+        "params_map",
+        "attribute_map",
+        "location_map",
+        "collection_format_map",
+        "headers_map",
+        "__weakref__",
+    )
 
     def __init__(self, spec: EndpointSpec, api_client: "ApiClient | None" = None) -> None:
         c = spec.compiled()
@@ -605,8 +682,11 @@ class Endpoint:
                 raw_body = _encode_json(body)
                 headers["Content-Type"] = ctype
             else:
-                raw_body = body if isinstance(body, (bytes, bytearray, str)) or hasattr(
-                    body, "read") else _encode_json(body)
+                raw_body = (
+                    body
+                    if isinstance(body, (bytes, bytearray, str)) or hasattr(body, "read")
+                    else _encode_json(body)
+                )
                 headers["Content-Type"] = ctype
         elif c.send_content_type:
             headers["Content-Type"] = content_type or c.content_type  # as the old SDK did
@@ -619,14 +699,25 @@ class Endpoint:
         if query:
             url += "?" + urlencode(query)
         client.update_params_for_auth(
-            headers, None, spec.auth, resource_path, spec.http_method, raw_body,
-            request_host=host, request_auths=request_auths,
+            headers,
+            None,
+            spec.auth,
+            resource_path,
+            spec.http_method,
+            raw_body,
+            request_host=host,
+            request_auths=request_auths,
         )
 
         # ---- send ----
         response = client.rest_client.send(
-            spec.http_method, url, headers, body=raw_body, fields=fields,
-            encode_multipart=multipart, preload_content=parse,
+            spec.http_method,
+            url,
+            headers,
+            body=raw_body,
+            fields=fields,
+            encode_multipart=multipart,
+            preload_content=parse,
             timeout=make_timeout(timeout) if timeout is not None else None,
         )
         client.last_response = response
@@ -735,7 +826,6 @@ def _decode_failed(c: _Compiled, data: bytes, error: Exception, validate: bool) 
             ) from None
         return data.decode("utf-8", errors="replace")
     raise error
-
 
 
 # --------------------------------------------------------------------------------------
@@ -903,12 +993,14 @@ class ApiClient(ApiMembers):
     def select_header_accept(self, accepts: Sequence[str]) -> str | None:
         return _select_accept(accepts)
 
-    def select_header_content_type(self, content_types: Sequence[str], method: str | None = None,
-                                   body: Any = None) -> str | None:
+    def select_header_content_type(
+        self, content_types: Sequence[str], method: str | None = None, body: Any = None
+    ) -> str | None:
         return _select_content_type(content_types)
 
-    def parameters_to_tuples(self, params: Any, collection_formats: Mapping[str, str] | None
-                             ) -> list[tuple[str, Any]]:
+    def parameters_to_tuples(
+        self, params: Any, collection_formats: Mapping[str, str] | None
+    ) -> list[tuple[str, Any]]:
         formats = collection_formats or {}
         result: list[tuple[str, Any]] = []
         items = params.items() if isinstance(params, Mapping) else params
@@ -923,8 +1015,9 @@ class ApiClient(ApiMembers):
                 result.append((key, value))
         return result
 
-    def files_parameters(self, files: Mapping[str, Sequence[Any]] | None = None
-                         ) -> list[tuple[str, Any]]:
+    def files_parameters(
+        self, files: Mapping[str, Sequence[Any]] | None = None
+    ) -> list[tuple[str, Any]]:
         params: list[tuple[str, Any]] = []
         for name, file_list in (files or {}).items():
             for f in file_list or ():
@@ -932,18 +1025,35 @@ class ApiClient(ApiMembers):
                     params.append((name, _file_tuple(name, f)))
         return params
 
-    def request(self, method: str, url: str, query_params: Any = None, headers: Any = None,
-                post_params: Any = None, body: Any = None, *, _parse_response: bool = True,
-                _request_timeout: Any = None, _check_status: bool = True) -> HTTPResponse:
+    def request(
+        self,
+        method: str,
+        url: str,
+        query_params: Any = None,
+        headers: Any = None,
+        post_params: Any = None,
+        body: Any = None,
+        *,
+        _parse_response: bool = True,
+        _request_timeout: Any = None,
+        _check_status: bool = True,
+    ) -> HTTPResponse:
         """Send a raw request through :attr:`rest_client` (no auth, no default headers)."""
         return self.rest_client.request(
-            method, url, query_params=query_params, headers=headers, post_params=post_params,
-            body=body, _parse_response=_parse_response, _request_timeout=_request_timeout,
+            method,
+            url,
+            query_params=query_params,
+            headers=headers,
+            post_params=post_params,
+            body=body,
+            _parse_response=_parse_response,
+            _request_timeout=_request_timeout,
             _check_status=_check_status,
         )
 
-    def deserialize(self, response: HTTPResponse, response_schema: Any, *,
-                    _check_type: bool = True) -> Any:
+    def deserialize(
+        self, response: HTTPResponse, response_schema: Any, *, _check_type: bool = True
+    ) -> Any:
         """Decode a response body into ``response_schema`` (a type, a type expression or a
         1-tuple of a type, as in the old SDK)."""
         import msgspec
@@ -964,15 +1074,25 @@ class ApiClient(ApiMembers):
             return lax_convert(raw, tp)
 
     def call_api(
-        self, resource_path: str, method: str, path_params: Mapping[str, Any] | None = None,
+        self,
+        resource_path: str,
+        method: str,
+        path_params: Mapping[str, Any] | None = None,
         query_params: Sequence[tuple[str, Any]] | None = None,
-        header_params: Mapping[str, Any] | None = None, body: Any = None,
+        header_params: Mapping[str, Any] | None = None,
+        body: Any = None,
         post_params: Sequence[tuple[str, Any]] | None = None,
-        files: Mapping[str, Sequence[Any]] | None = None, response_schema: Any = None,
+        files: Mapping[str, Sequence[Any]] | None = None,
+        response_schema: Any = None,
         auth_settings: Sequence[str] | None = None,
-        collection_formats: Mapping[str, str] | None = None, *, _async_call: bool | None = None,
-        _parse_response: bool = True, _request_timeout: Any = None, _host: str | None = None,
-        _check_type: bool | None = None, _check_status: bool = True,
+        collection_formats: Mapping[str, str] | None = None,
+        *,
+        _async_call: bool | None = None,
+        _parse_response: bool = True,
+        _request_timeout: Any = None,
+        _host: str | None = None,
+        _check_type: bool | None = None,
+        _check_status: bool = True,
         _request_auths: list[dict[str, Any]] | None = None,
     ) -> tuple[Any, HTTPResponse]:
         """The old generic entry point: send a request to ``resource_path`` with the client's
@@ -992,12 +1112,26 @@ class ApiClient(ApiMembers):
         if body is not None and not form:
             body = self.sanitize_for_serialization(body)
         host = _host or self.configuration.host
-        self.update_params_for_auth(headers, query, auth_settings, resource_path, method, body,
-                                    request_host=host, request_auths=_request_auths)
+        self.update_params_for_auth(
+            headers,
+            query,
+            auth_settings,
+            resource_path,
+            method,
+            body,
+            request_host=host,
+            request_auths=_request_auths,
+        )
         response = self.request(
-            method, host + resource_path, query_params=query, headers=headers,
-            post_params=form or None, body=body, _parse_response=_parse_response,
-            _request_timeout=_request_timeout, _check_status=False,
+            method,
+            host + resource_path,
+            query_params=query,
+            headers=headers,
+            post_params=form or None,
+            body=body,
+            _parse_response=_parse_response,
+            _request_timeout=_request_timeout,
+            _check_status=False,
         )
         self.last_response = response
         if "Set-Cookie" in response.headers:

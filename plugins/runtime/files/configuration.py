@@ -22,8 +22,16 @@ __all__ = ["Configuration"]
 
 JSON_SCHEMA_VALIDATION_KEYWORDS = frozenset(
     {
-        "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
-        "maxLength", "minLength", "pattern", "maxItems", "minItems",
+        "multipleOf",
+        "maximum",
+        "exclusiveMaximum",
+        "minimum",
+        "exclusiveMinimum",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "maxItems",
+        "minItems",
     }
 )
 
@@ -154,7 +162,12 @@ class Configuration:
         result = self.__class__.__new__(self.__class__)
         memo[id(self)] = result
         for key, value in self.__dict__.items():
-            if key in ("logger", "logger_file_handler", "logger_stream_handler", "logger_formatter"):
+            if key in (
+                "logger",
+                "logger_file_handler",
+                "logger_stream_handler",
+                "logger_formatter",
+            ):
                 setattr(result, key, copy.copy(value))
             else:
                 setattr(result, key, copy.deepcopy(value, memo))
@@ -241,12 +254,16 @@ class Configuration:
         auth: dict[str, dict[str, str]] = {}
         if self.access_token is not None:
             auth["accessTokenAuth"] = {
-                "type": "bearer", "in": "header", "key": "Authorization",
+                "type": "bearer",
+                "in": "header",
+                "key": "Authorization",
                 "value": "Bearer " + self.access_token,
             }
         if self.username is not None and self.password is not None:
             auth["basicAuth"] = {
-                "type": "basic", "in": "header", "key": "Authorization",
+                "type": "basic",
+                "in": "header",
+                "key": "Authorization",
                 "value": self.get_basic_auth_token(),
             }
         api_key = self.api_key
@@ -263,7 +280,9 @@ class Configuration:
                         auth[name] = {"type": "api_key", "in": location, "key": key, "value": value}
             if "csrfAuth" in auth and "csrfHeaderAuth" not in auth:
                 auth["csrfHeaderAuth"] = {
-                    "type": "api_key", "in": "header", "key": "X-CSRFToken",
+                    "type": "api_key",
+                    "in": "header",
+                    "key": "X-CSRFToken",
                     "value": auth["csrfAuth"]["value"],
                 }
         return auth
@@ -276,7 +295,9 @@ class Configuration:
         return [{"url": self._base_path, "description": "The configured host"}]
 
     def get_host_from_settings(
-        self, index: int | None, variables: dict[str, str] | None = None,
+        self,
+        index: int | None,
+        variables: dict[str, str] | None = None,
         servers: list[dict[str, Any]] | None = None,
     ) -> str:
         """The host for server ``index`` of ``servers`` (default: the configured host)."""
@@ -295,7 +316,9 @@ class Configuration:
         for name, variable in server.get("variables", {}).items():
             value = variables.get(name, variable["default_value"])
             if "enum_values" in variable and value not in variable["enum_values"]:
-                raise ValueError(f"The variable `{name}` in the host URL has invalid value {value}.")
+                raise ValueError(
+                    f"The variable `{name}` in the host URL has invalid value {value}."
+                )
             url = url.replace("{" + name + "}", value)
         return url
 

@@ -90,7 +90,9 @@ class ApiException(OpenApiException):
     """An HTTP request failed: carries ``status``, ``reason``, ``body`` (decoded text) and
     ``headers`` of the response when one is given."""
 
-    def __init__(self, status: int | None = None, reason: str | None = None, http_resp: Any = None) -> None:
+    def __init__(
+        self, status: int | None = None, reason: str | None = None, http_resp: Any = None
+    ) -> None:
         if http_resp is not None:
             self.status = http_resp.status
             self.reason = http_resp.reason

@@ -30,10 +30,28 @@ from .exceptions import (
 )
 
 __all__ = [
-    "UNSET", "UnsetType", "IModelData", "ModelMeta", "OpenApiModel", "Model", "ModelNormal",
-    "ModelComposed", "ModelEnum", "ModelSimple", "to_json", "model_to_dict", "file_type",
-    "none_type", "date", "datetime", "get_file_data_and_close_file", "OpenApiException",
-    "ApiAttributeError", "ApiKeyError", "ApiTypeError", "ApiValueError",
+    "UNSET",
+    "UnsetType",
+    "IModelData",
+    "ModelMeta",
+    "OpenApiModel",
+    "Model",
+    "ModelNormal",
+    "ModelComposed",
+    "ModelEnum",
+    "ModelSimple",
+    "to_json",
+    "model_to_dict",
+    "file_type",
+    "none_type",
+    "date",
+    "datetime",
+    "get_file_data_and_close_file",
+    "OpenApiException",
+    "ApiAttributeError",
+    "ApiKeyError",
+    "ApiTypeError",
+    "ApiValueError",
 ]
 
 none_type = type(None)
@@ -44,8 +62,13 @@ _struct_call = _StructMeta.__call__  # the native constructor, which skips Model
 
 # Keyword arguments of the openapi-generator constructors; accepted and ignored.
 _LEGACY_CTOR_KWARGS = frozenset(
-    {"_check_type", "_spec_property_naming", "_path_to_item", "_configuration",
-     "_visited_composed_classes"}
+    {
+        "_check_type",
+        "_spec_property_naming",
+        "_path_to_item",
+        "_configuration",
+        "_visited_composed_classes",
+    }
 )
 
 
@@ -164,7 +187,9 @@ class ModelMeta(_StructMeta):  # type: ignore[misc, valid-type]
                 if index < len(positional):
                     name = positional[index]
                     if name in kwargs:
-                        raise ApiTypeError(f"{cls.__name__}() got multiple values for argument '{name}'")
+                        raise ApiTypeError(
+                            f"{cls.__name__}() got multiple values for argument '{name}'"
+                        )
                     kwargs[name] = value
                 elif isinstance(value, dict):
                     extra.append(value)  # the old constructors merged extra dict arguments
@@ -196,10 +221,7 @@ def _build(cls: Any, info: _ModelInfo, kwargs: dict[str, Any], path: list[Any] |
                 # Unknown keys (read-only fields of a read model, server extras, the old
                 # constructors' control kwargs) are ignored, as the old models accepted them.
                 continue
-        if (
-            _is_file(value)
-            or (isinstance(value, (list, tuple)) and value and _is_file(value[0]))
-        ):
+        if _is_file(value) or (isinstance(value, (list, tuple)) and value and _is_file(value[0])):
             # Files can't go through msgspec.convert; validate a placeholder, then set them.
             if files is None:
                 files = {}
@@ -313,12 +335,12 @@ def _to_python(value: Any) -> Any:
     return value
 
 
-class Model(OpenApiModel):
-    """Base of ordinary (``type: object``) models."""
+class ModelNormal(OpenApiModel):
+    """Base of ordinary (``type: object``) models. The name is cvat-sdk's: ``cvat_sdk.core``
+    tests ``isinstance(x, ModelNormal)``."""
 
 
-ModelNormal = Model
-"""Compatibility name: ``cvat_sdk.core`` tests ``isinstance(x, ModelNormal)``."""
+Model = ModelNormal
 
 
 class ModelComposed(Model):
@@ -341,7 +363,7 @@ class _ModelEnumMeta(enum.EnumType):
         return {"value": (str,)}
 
 
-class ModelEnum(enum.StrEnum, metaclass=_ModelEnumMeta):
+class ModelSimple(enum.StrEnum, metaclass=_ModelEnumMeta):
     """Base of the string enums. ``str(member) == member.value`` and members compare equal
     to their string value. An unknown value (a newer server) becomes a pseudo-member instead
     of an error, so responses keep parsing across server versions."""
@@ -360,8 +382,8 @@ class ModelEnum(enum.StrEnum, metaclass=_ModelEnumMeta):
         return str(self.value)
 
 
-ModelSimple = ModelEnum
-"""Compatibility name: the old SDK's base of enum models."""
+ModelEnum = ModelSimple
+"""The base of generated enums (cvat-sdk called enum models ``ModelSimple``)."""
 
 
 # --------------------------------------------------------------------------------------
@@ -380,7 +402,7 @@ def _enc_hook(obj: Any) -> Any:
     """msgspec encoder hook: file objects are not JSON; say how to send them."""
     if _is_file(obj):
         raise ApiValueError(
-            "Files can't be sent as JSON; pass _content_type=\"multipart/form-data\""
+            'Files can\'t be sent as JSON; pass _content_type="multipart/form-data"'
         )
     raise ApiTypeError(f"Unable to prepare type {type(obj).__name__} for serialization")
 

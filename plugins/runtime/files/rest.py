@@ -38,7 +38,9 @@ def make_timeout(value: Timeout) -> urllib3.Timeout | None:
         return urllib3.Timeout(total=value)
     if isinstance(value, (tuple, list)) and len(value) == 2:
         return urllib3.Timeout(connect=value[0], read=value[1])
-    raise ApiValueError(f"_request_timeout must be a number or a (connect, read) pair, got {value!r}")
+    raise ApiValueError(
+        f"_request_timeout must be a number or a (connect, read) pair, got {value!r}"
+    )
 
 
 class RESTClientObject:
@@ -90,12 +92,21 @@ class RESTClientObject:
         try:
             if fields is not None:
                 return self.pool_manager.request(
-                    method, url, fields=fields, encode_multipart=encode_multipart,
-                    headers=headers, preload_content=preload_content, timeout=timeout,
+                    method,
+                    url,
+                    fields=fields,
+                    encode_multipart=encode_multipart,
+                    headers=headers,
+                    preload_content=preload_content,
+                    timeout=timeout,
                 )
             return self.pool_manager.urlopen(
-                method, url, body=body, headers=headers,
-                preload_content=preload_content, timeout=timeout,
+                method,
+                url,
+                body=body,
+                headers=headers,
+                preload_content=preload_content,
+                timeout=timeout,
             )
         except urllib3.exceptions.SSLError as e:
             raise ApiException(status=0, reason=f"{type(e).__name__}\n{e}") from e
@@ -171,61 +182,169 @@ class RESTClientObject:
                     "Please check that your arguments match declared content type.",
                 )
         response = self.send(
-            method, url, headers, body=raw_body, fields=fields, encode_multipart=multipart,
-            preload_content=_parse_response, timeout=timeout,
+            method,
+            url,
+            headers,
+            body=raw_body,
+            fields=fields,
+            encode_multipart=multipart,
+            preload_content=_parse_response,
+            timeout=timeout,
         )
         if _check_status:
             self.check_status(response)
         return response
 
-    def GET(self, url: str, headers: Mapping[str, Any] | None = None, query_params: Any = None,
-            _parse_response: bool = True, _request_timeout: Timeout = None,
-            _check_status: bool = True) -> urllib3.HTTPResponse:
-        return self.request("GET", url, query_params=query_params, headers=headers,
-                            _parse_response=_parse_response, _request_timeout=_request_timeout,
-                            _check_status=_check_status)
+    def GET(
+        self,
+        url: str,
+        headers: Mapping[str, Any] | None = None,
+        query_params: Any = None,
+        _parse_response: bool = True,
+        _request_timeout: Timeout = None,
+        _check_status: bool = True,
+    ) -> urllib3.HTTPResponse:
+        return self.request(
+            "GET",
+            url,
+            query_params=query_params,
+            headers=headers,
+            _parse_response=_parse_response,
+            _request_timeout=_request_timeout,
+            _check_status=_check_status,
+        )
 
-    def HEAD(self, url: str, headers: Mapping[str, Any] | None = None, query_params: Any = None,
-             _parse_response: bool = True, _request_timeout: Timeout = None,
-             _check_status: bool = True) -> urllib3.HTTPResponse:
-        return self.request("HEAD", url, query_params=query_params, headers=headers,
-                            _parse_response=_parse_response, _request_timeout=_request_timeout,
-                            _check_status=_check_status)
+    def HEAD(
+        self,
+        url: str,
+        headers: Mapping[str, Any] | None = None,
+        query_params: Any = None,
+        _parse_response: bool = True,
+        _request_timeout: Timeout = None,
+        _check_status: bool = True,
+    ) -> urllib3.HTTPResponse:
+        return self.request(
+            "HEAD",
+            url,
+            query_params=query_params,
+            headers=headers,
+            _parse_response=_parse_response,
+            _request_timeout=_request_timeout,
+            _check_status=_check_status,
+        )
 
-    def OPTIONS(self, url: str, headers: Mapping[str, Any] | None = None, query_params: Any = None,
-                post_params: Any = None, body: Any = None, _parse_response: bool = True,
-                _request_timeout: Timeout = None, _check_status: bool = True) -> urllib3.HTTPResponse:
-        return self.request("OPTIONS", url, query_params=query_params, headers=headers,
-                            post_params=post_params, body=body, _parse_response=_parse_response,
-                            _request_timeout=_request_timeout, _check_status=_check_status)
+    def OPTIONS(
+        self,
+        url: str,
+        headers: Mapping[str, Any] | None = None,
+        query_params: Any = None,
+        post_params: Any = None,
+        body: Any = None,
+        _parse_response: bool = True,
+        _request_timeout: Timeout = None,
+        _check_status: bool = True,
+    ) -> urllib3.HTTPResponse:
+        return self.request(
+            "OPTIONS",
+            url,
+            query_params=query_params,
+            headers=headers,
+            post_params=post_params,
+            body=body,
+            _parse_response=_parse_response,
+            _request_timeout=_request_timeout,
+            _check_status=_check_status,
+        )
 
-    def DELETE(self, url: str, headers: Mapping[str, Any] | None = None, query_params: Any = None,
-               body: Any = None, _parse_response: bool = True, _request_timeout: Timeout = None,
-               _check_status: bool = True) -> urllib3.HTTPResponse:
-        return self.request("DELETE", url, query_params=query_params, headers=headers, body=body,
-                            _parse_response=_parse_response, _request_timeout=_request_timeout,
-                            _check_status=_check_status)
+    def DELETE(
+        self,
+        url: str,
+        headers: Mapping[str, Any] | None = None,
+        query_params: Any = None,
+        body: Any = None,
+        _parse_response: bool = True,
+        _request_timeout: Timeout = None,
+        _check_status: bool = True,
+    ) -> urllib3.HTTPResponse:
+        return self.request(
+            "DELETE",
+            url,
+            query_params=query_params,
+            headers=headers,
+            body=body,
+            _parse_response=_parse_response,
+            _request_timeout=_request_timeout,
+            _check_status=_check_status,
+        )
 
-    def POST(self, url: str, headers: Mapping[str, Any] | None = None, query_params: Any = None,
-             post_params: Any = None, body: Any = None, _parse_response: bool = True,
-             _request_timeout: Timeout = None, _check_status: bool = True) -> urllib3.HTTPResponse:
-        return self.request("POST", url, query_params=query_params, headers=headers,
-                            post_params=post_params, body=body, _parse_response=_parse_response,
-                            _request_timeout=_request_timeout, _check_status=_check_status)
+    def POST(
+        self,
+        url: str,
+        headers: Mapping[str, Any] | None = None,
+        query_params: Any = None,
+        post_params: Any = None,
+        body: Any = None,
+        _parse_response: bool = True,
+        _request_timeout: Timeout = None,
+        _check_status: bool = True,
+    ) -> urllib3.HTTPResponse:
+        return self.request(
+            "POST",
+            url,
+            query_params=query_params,
+            headers=headers,
+            post_params=post_params,
+            body=body,
+            _parse_response=_parse_response,
+            _request_timeout=_request_timeout,
+            _check_status=_check_status,
+        )
 
-    def PUT(self, url: str, headers: Mapping[str, Any] | None = None, query_params: Any = None,
-            post_params: Any = None, body: Any = None, _parse_response: bool = True,
-            _request_timeout: Timeout = None, _check_status: bool = True) -> urllib3.HTTPResponse:
-        return self.request("PUT", url, query_params=query_params, headers=headers,
-                            post_params=post_params, body=body, _parse_response=_parse_response,
-                            _request_timeout=_request_timeout, _check_status=_check_status)
+    def PUT(
+        self,
+        url: str,
+        headers: Mapping[str, Any] | None = None,
+        query_params: Any = None,
+        post_params: Any = None,
+        body: Any = None,
+        _parse_response: bool = True,
+        _request_timeout: Timeout = None,
+        _check_status: bool = True,
+    ) -> urllib3.HTTPResponse:
+        return self.request(
+            "PUT",
+            url,
+            query_params=query_params,
+            headers=headers,
+            post_params=post_params,
+            body=body,
+            _parse_response=_parse_response,
+            _request_timeout=_request_timeout,
+            _check_status=_check_status,
+        )
 
-    def PATCH(self, url: str, headers: Mapping[str, Any] | None = None, query_params: Any = None,
-              post_params: Any = None, body: Any = None, _parse_response: bool = True,
-              _request_timeout: Timeout = None, _check_status: bool = True) -> urllib3.HTTPResponse:
-        return self.request("PATCH", url, query_params=query_params, headers=headers,
-                            post_params=post_params, body=body, _parse_response=_parse_response,
-                            _request_timeout=_request_timeout, _check_status=_check_status)
+    def PATCH(
+        self,
+        url: str,
+        headers: Mapping[str, Any] | None = None,
+        query_params: Any = None,
+        post_params: Any = None,
+        body: Any = None,
+        _parse_response: bool = True,
+        _request_timeout: Timeout = None,
+        _check_status: bool = True,
+    ) -> urllib3.HTTPResponse:
+        return self.request(
+            "PATCH",
+            url,
+            query_params=query_params,
+            headers=headers,
+            post_params=post_params,
+            body=body,
+            _parse_response=_parse_response,
+            _request_timeout=_request_timeout,
+            _check_status=_check_status,
+        )
 
 
 def _header(headers: Mapping[str, Any], name: str) -> str | None:
