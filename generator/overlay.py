@@ -8,6 +8,7 @@ An overlay is a YAML or JSON document::
       version: 1.0.0
       x-cvat-gen:                         # our extension, optional
         server-versions: ">=2.61,<2.70"   # range over the schema's info.version
+        schema-title: CVAT REST API       # only for schemas with this info.title
         order: 10                         # shipped overlays are applied by order, then name
     extends: https://example.org/schema.yml   # optional, recorded only
     actions:
@@ -186,9 +187,16 @@ class Overlay:
     extends: str | None = None
     server_versions: VersionRange | None = None
     order: int = 0
+    schema_title: str | None = None
 
     def in_range(self, schema: dict[str, Any]) -> bool:
-        """Whether the schema's `info.version` is inside `server_versions` (ValueError if unreadable)."""
+        """Whether the overlay is for this schema: its `info.title` (when the overlay names one,
+        as CVAT's own patches do) and its `info.version` inside `server_versions`
+        (ValueError if unreadable)."""
+        if self.schema_title is not None:
+            info = schema.get("info") if isinstance(schema.get("info"), dict) else {}
+            if info.get("title") != self.schema_title:
+                return False
         if self.server_versions is None:
             return True
         return self.server_versions.contains(schema_version(schema))
@@ -286,6 +294,7 @@ def parse_overlay(document: Any, source: str = "<overlay>") -> Overlay:
     title, info_version = "", ""
     server_versions: VersionRange | None = None
     order = 0
+    schema_title: str | None = None
     info = document.get("info", _MISSING)
     if info is _MISSING:
         error("", "missing required field 'info' (with 'title' and 'version')")
@@ -307,10 +316,15 @@ def parse_overlay(document: Any, source: str = "<overlay>") -> Overlay:
             if not isinstance(ext, dict):
                 error(pointer, f"'{EXTENSION}' must be a mapping, not {_kind(ext)}")
             else:
-                unknown = sorted(str(k) for k in ext if k not in ("server-versions", "order"))
+                unknown = sorted(str(k) for k in ext if k not in ("server-versions", "order", "schema-title"))
                 if unknown:
                     error(pointer, f"unknown {EXTENSION} keys: {', '.join(unknown)} "
-                                   "(known: server-versions, order)")
+                                   "(known: server-versions, order, schema-title)")
+                if "schema-title" in ext:
+                    if not isinstance(ext["schema-title"], str):
+                        error(json_pointer("info", EXTENSION, "schema-title"), "'schema-title' must be a string")
+                    else:
+                        schema_title = ext["schema-title"]
                 if "server-versions" in ext:
                     try:
                         server_versions = VersionRange.parse(ext["server-versions"])
@@ -353,6 +367,7 @@ def parse_overlay(document: Any, source: str = "<overlay>") -> Overlay:
         extends=extends,
         server_versions=server_versions,
         order=order,
+        schema_title=schema_title,
     )
 
 
@@ -476,7 +491,10 @@ def apply_overlay(
         return [ActionResult(a.index, a.description, a.target, a.kind, 0, False, "version unknown")
                 for a in overlay.actions]
     if not in_range:
-        note = f"skipped: schema version {version} is outside {overlay.server_versions}"
+        note = (f"skipped: the overlay is for {overlay.schema_title!r} schemas"
+                if overlay.schema_title is not None and
+                (schema.get("info") or {}).get("title") != overlay.schema_title
+                else f"skipped: schema version {version} is outside {overlay.server_versions}")
         return [ActionResult(a.index, a.description, a.target, a.kind, 0, False, note) for a in overlay.actions]
 
     results = []

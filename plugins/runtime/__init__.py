@@ -15,7 +15,9 @@ from generator.ir import IR
 
 CVATGEN_ORDER = 30
 FILES = Path(__file__).parent / "files"
-RUNTIME_MODULES = ("api_client.py", "configuration.py", "exceptions.py", "model_utils.py", "rest.py")
+RUNTIME_MODULES = (
+    "api_client.py", "configuration.py", "endpoint.py", "exceptions.py", "model_utils.py", "rest.py",
+)
 
 
 def distribution_version(ir: IR) -> str:

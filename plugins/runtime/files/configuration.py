@@ -14,7 +14,6 @@ import os
 import sys
 from typing import Any, Callable, ClassVar
 
-import urllib3.util
 
 from .exceptions import ApiValueError
 
@@ -124,11 +123,7 @@ class Configuration:
         self.proxy_headers = proxy_headers
         self.safe_chars_for_path_param = ""
         # Same default as the openapi-generator client: retry idempotent requests on 502-504.
-        self.retries = (
-            retries
-            if retries is not None
-            else urllib3.util.Retry(total=3, status_forcelist=(502, 503, 504), backoff_factor=0.5)
-        )
+        self.retries = retries if retries is not None else _default_retries()
         self.socket_options: list[Any] | None = None
 
     # ---- validation keywords (kept for compatibility; the runtime validates with msgspec) ----
@@ -340,3 +335,11 @@ class Configuration:
         if not (url.startswith("http://") or url.startswith("https://")):
             url = "http://" + url
         return url
+
+
+def _default_retries() -> Any:
+    """The old SDK's default: retry 502/503/504 three times. urllib3 is imported here, not
+    at module level, so that importing the package stays cheap."""
+    import urllib3.util
+
+    return urllib3.util.Retry(total=3, status_forcelist=(502, 503, 504), backoff_factor=0.5)

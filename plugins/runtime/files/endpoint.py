@@ -1,0 +1,840 @@
+"""Endpoint: the data-driven machinery behind every generated operation.
+
+The generated ``api/<tag>_api.py`` modules hold no request code: each operation is an
+:class:`EndpointSpec` (plain data) and a thin typed method that forwards to
+``<name>_endpoint.call_with_http_info``. Everything an endpoint can precompute (parameter
+tables, the Accept header, resolved types, the msgspec decoder) is computed once per spec
+and shared by all clients, so a call costs little more than the HTTP round trip.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, Sequence
+from urllib.parse import quote, urlencode
+
+from .exceptions import ApiTypeError, ApiValueError, exception_for_status
+
+if TYPE_CHECKING:
+    from urllib3 import HTTPResponse
+
+    from .api_client import ApiClient
+
+
+def _timeout(value: Any) -> Any:
+    # rest (and urllib3 with it) loads with the first ApiClient, not with the package
+    from .rest import make_timeout
+
+    return make_timeout(value)
+
+
+__all__ = ["ApiBase", "CONTROL_KWARGS", "Endpoint", "EndpointSpec", "Param", "resolve_type"]
+
+# Call kwargs every endpoint accepts besides its parameters (same list as the old SDK).
+CONTROL_KWARGS: tuple[str, ...] = (
+    "_async_call",
+    "_host_index",
+    "_parse_response",
+    "_request_timeout",
+    "_validate_inputs",
+    "_validate_outputs",
+    "_check_status",
+    "_content_type",
+    "_spec_property_naming",
+    "_request_auths",
+)
+_CONTROL = frozenset(CONTROL_KWARGS)
+_NO_BODY: Any = object()
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "OPTIONS"})
+_SIMPLE = (int, str, float, bool)
+_UNSET: Any = None  # msgspec.UNSET, bound when the first spec is compiled (keeps imports lazy)
+
+
+class _Frozen:
+    """Immutable slotted record: cheap to create, hashable, safe to share between clients."""
+
+    __slots__: tuple[str, ...] = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f) for f in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(
+            tuple(v if not isinstance(v, dict) else tuple(v.items()) for v in self._values())
+        )
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
+        return f"{type(self).__name__}({inner})"
+
+
+class Param(_Frozen):
+    """One operation parameter. ``location``: "path" | "query" | "header" | "cookie" | "body".
+    ``type`` is a type expression (see :func:`resolve_type`); ``explode=False`` sends a list
+    as one comma-separated value; ``enum`` lists the allowed values of a plain str param."""
+
+    __slots__ = ("name", "location", "type", "required", "wire_name", "explode", "nullable", "enum")
+    _fields = __slots__
+
+    def __init__(
+        self,
+        name: str,
+        location: str,
+        type: str = "str",
+        required: bool = False,
+        wire_name: str | None = None,
+        explode: bool = True,
+        nullable: bool = False,
+        enum: Sequence[str] = (),
+    ) -> None:
+        if location not in ("path", "query", "header", "cookie", "body"):
+            raise ValueError(f"invalid parameter location {location!r} for {name!r}")
+        s = object.__setattr__
+        s(self, "name", name)
+        s(self, "location", location)
+        s(self, "type", type)
+        s(self, "required", required)
+        s(self, "wire_name", wire_name or name)
+        s(self, "explode", explode)
+        s(self, "nullable", nullable)
+        s(self, "enum", tuple(enum))
+
+
+class EndpointSpec(_Frozen):
+    """Everything about one operation, as data (see docs/internals.md)."""
+
+    __slots__ = (
+        "name",
+        "operation_id",
+        "path",
+        "http_method",
+        "params",
+        "request_content_types",
+        "response_type",
+        "response_kind",
+        "accept",
+        "auth",
+        "deprecated",
+        "deprecated_params",
+        "servers",
+        "_compiled",
+    )
+    _fields = __slots__[:-1]
+
+    def __init__(
+        self,
+        name: str,
+        operation_id: str,
+        path: str,
+        http_method: str,
+        params: Sequence[Param] = (),
+        request_content_types: Sequence[str] = (),
+        response_type: str | None = None,
+        response_kind: str = "none",
+        accept: Sequence[str] = (),
+        auth: Sequence[str] = (),
+        deprecated: str | None = None,
+        deprecated_params: Mapping[str, str] | None = None,
+        servers: Sequence[str] = (),
+    ) -> None:
+        if response_kind not in ("json", "binary", "text", "none"):
+            raise ValueError(f"invalid response_kind {response_kind!r} for {operation_id!r}")
+        s = object.__setattr__
+        s(self, "name", name)
+        s(self, "operation_id", operation_id)
+        s(self, "path", path)
+        s(self, "http_method", http_method.upper())
+        s(self, "params", tuple(params))
+        s(self, "request_content_types", tuple(request_content_types))
+        s(self, "response_type", response_type)
+        s(self, "response_kind", response_kind)
+        s(self, "accept", tuple(accept))
+        s(self, "auth", tuple(auth))
+        s(self, "deprecated", deprecated)
+        s(self, "deprecated_params", dict(deprecated_params or {}))
+        s(self, "servers", tuple(servers))
+        s(self, "_compiled", None)
+
+    def compiled(self) -> "_Compiled":
+        """The precomputed tables of this spec (built once, shared by all clients)."""
+        c = self._compiled
+        if c is None:
+            c = _Compiled(self)
+            object.__setattr__(self, "_compiled", c)
+        return c
+
+
+# --------------------------------------------------------------------------------------
+# type expressions
+# --------------------------------------------------------------------------------------
+
+
+class _TypeNamespace(dict):  # type: ignore[type-arg]
+    """Names usable in type expressions: a few builtins, then the models package."""
+
+    def __init__(self, models: Any) -> None:
+        import datetime
+        import typing
+
+        super().__init__(
+            int=int,
+            str=str,
+            bool=bool,
+            float=float,
+            bytes=bytes,
+            date=datetime.date,
+            datetime=datetime.datetime,
+            Any=typing.Any,
+            list=list,
+            dict=dict,
+            None_=None,
+            file_type=bytes,
+        )
+        self["None"] = None
+        self._models = models
+
+    def __missing__(self, key: str) -> Any:
+        try:
+            return getattr(self._models, key)
+        except AttributeError:
+            raise ApiTypeError(f"Unknown type name {key!r} in an endpoint spec") from None
+
+
+_TYPE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_[], |")
+_type_cache: dict[tuple[str, str], Any] = {}
+
+
+def _models_module() -> Any:
+    import importlib
+
+    return importlib.import_module(".models", __package__)
+
+
+def resolve_type(expr: str) -> Any:
+    """Resolve a generator type expression (``"list[LabeledShape] | None"``) to a type.
+    Only identifiers, ``[]``, ``,`` and ``|`` are allowed, so this eval runs no code."""
+    key = (__package__ or "", expr)
+    try:
+        return _type_cache[key]
+    except KeyError:
+        pass
+    if not expr or not set(expr) <= _TYPE_CHARS:
+        raise ApiTypeError(f"Invalid type expression {expr!r}")
+    value = eval(expr, {"__builtins__": {}}, _TypeNamespace(_models_module()))  # noqa: S307
+    _type_cache[key] = value
+    return value
+
+
+def _is_model_class(tp: Any) -> bool:
+    from .model_utils import OpenApiModel
+
+    return isinstance(tp, type) and issubclass(tp, OpenApiModel)
+
+
+# --------------------------------------------------------------------------------------
+# per-spec tables
+# --------------------------------------------------------------------------------------
+
+
+class _Compiled:
+    """Lookup tables of one spec; types and the decoder are resolved on first use."""
+
+    def __init__(self, spec: EndpointSpec) -> None:
+        global _UNSET
+        if _UNSET is None:
+            from msgspec import UNSET
+
+            _UNSET = UNSET
+        self.spec = spec
+        self.params: dict[str, Param] = {p.name: p for p in spec.params}
+        self.required = tuple(p.name for p in spec.params if p.required)
+        self.body_param = next((p for p in spec.params if p.location == "body"), None)
+        self.accept = _select_accept(spec.accept)
+        self.content_type = _select_content_type(spec.request_content_types)
+        self.send_content_type = (
+            bool(spec.request_content_types) and spec.http_method in _BODY_METHODS
+        )
+        self.params_map = {
+            "all": [p.name for p in spec.params] + list(CONTROL_KWARGS),
+            "required": list(self.required),
+            "nullable": [p.name for p in spec.params if p.nullable] + ["_request_timeout"],
+            "enum": [p.name for p in spec.params if p.enum],
+            "validation": [],
+        }
+        self.attribute_map = {p.name: p.wire_name for p in spec.params if p.location != "body"}
+        self.location_map = {p.name: p.location for p in spec.params}
+        self.collection_format_map = {
+            p.name: ("multi" if p.explode else "csv")
+            for p in spec.params
+            if p.type.startswith("list[") and p.location != "body"
+        }
+        self.settings = {
+            "response_type": spec.response_type,
+            "response_schema": spec.response_type,
+            "response_kind": spec.response_kind,
+            "auth": list(spec.auth),
+            "endpoint_path": spec.path,
+            "operation_id": spec.operation_id,
+            "http_method": spec.http_method,
+            "servers": list(spec.servers) or None,
+        }
+        self.headers_map = {
+            "accept": list(spec.accept),
+            "content_type": list(spec.request_content_types),
+        }
+        self._types: dict[str, Any] | None = None
+        self._checks: dict[str, Any] | None = None
+        self._response_type: Any = _NO_BODY
+        self._decoder: Any = None
+
+    # ---- lazily resolved ----
+    @property
+    def types(self) -> dict[str, Any]:
+        if self._types is None:
+            self._types = {p.name: resolve_type(p.type) for p in self.spec.params}
+        return self._types
+
+    @property
+    def checks(self) -> dict[str, Any]:
+        """param name -> the exact class a valid value usually has (fast isinstance-free
+        check), or None when only the slow check can tell."""
+        if self._checks is None:
+            self._checks = {
+                name: (tp if tp in _SIMPLE and not self.params[name].enum else None)
+                for name, tp in self.types.items()
+            }
+        return self._checks
+
+    @property
+    def response_type(self) -> Any:
+        if self._response_type is _NO_BODY:
+            rt = self.spec.response_type
+            self._response_type = resolve_type(rt) if rt else None
+        return self._response_type
+
+    @property
+    def decoder(self) -> Any:
+        if self._decoder is None:
+            import msgspec.json
+
+            rt = self.response_type
+            self._decoder = (
+                msgspec.json.Decoder(type=rt) if rt is not None else msgspec.json.Decoder()
+            )
+        return self._decoder
+
+
+def _select_accept(accepts: Sequence[str]) -> str | None:
+    if not accepts:
+        return None
+    lowered = [a.lower() for a in accepts]
+    return "application/json" if "application/json" in lowered else ", ".join(accepts)
+
+
+def _select_content_type(content_types: Sequence[str]) -> str | None:
+    if not content_types:
+        return None
+    lowered = [c.lower() for c in content_types]
+    if "application/json" in lowered or "*/*" in lowered:
+        return "application/json"
+    return content_types[0]
+
+
+# --------------------------------------------------------------------------------------
+# value serialization
+# --------------------------------------------------------------------------------------
+
+
+def _param_str(value: Any) -> str:
+    """A scalar parameter as text: bools as true/false, enums by value, dates ISO."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return str.__str__(value)  # the value of a str enum, not "Enum.NAME"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, (int, float)):
+        return str(value.value)
+    return str(value)
+
+
+def _file_tuple(name: str, value: Any) -> tuple[str, bytes, str]:
+    """(filename, data, mime type) of a file object, read and closed as the old SDK does."""
+    import mimetypes
+    import os
+
+    from .model_utils import get_file_data_and_close_file
+
+    if getattr(value, "closed", False):
+        raise ApiValueError(f"The passed in file for {name} must be open.")
+    filename = os.path.basename(str(getattr(value, "name", name)))
+    data = get_file_data_and_close_file(value)
+    mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return filename, data, mime
+
+
+def _form_value(name: str, value: Any) -> Any:
+    from .model_utils import OpenApiModel, _is_file
+
+    if _is_file(value):
+        return _file_tuple(name, value)
+    if isinstance(value, (bytes, bytearray)):
+        return (name, bytes(value), "application/octet-stream")
+    if isinstance(value, tuple) and len(value) in (2, 3) and isinstance(value[1], (bytes, str)):
+        return value  # an explicit (filename, data[, mime]) file part
+    if isinstance(value, (dict, list, OpenApiModel)):
+        raise ApiValueError(
+            f"The field '{name}' holds a nested {type(value).__name__}, which "
+            "multipart/form-data can't carry. Send the files and simple fields in one "
+            "multipart request, and the nested fields in a separate application/json request.",
+            [name],
+        )
+    return _param_str(value)
+
+
+def form_fields(items: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """Form fields of a body: files become file parts, lists ``name[i]`` parts, scalars text."""
+    fields: list[tuple[str, Any]] = []
+    for name, value in items:
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple)) and not (
+            isinstance(value, tuple) and len(value) in (2, 3) and isinstance(value[1], (bytes, str))
+        ):
+            for index, item in enumerate(value):
+                item_name = f"{name}[{index}]"
+                fields.append((item_name, _form_value(item_name, item)))
+        else:
+            fields.append((name, _form_value(name, value)))
+    return fields
+
+
+def _body_items(body: Any) -> list[tuple[str, Any]]:
+    from .model_utils import UNSET, OpenApiModel, _info
+
+    if isinstance(body, OpenApiModel):
+        wires = _info(type(body)).py_to_wire
+        return [
+            (wires[n], v) for n in body.__struct_fields__ if (v := getattr(body, n)) is not UNSET
+        ]
+    if isinstance(body, Mapping):
+        return [(k, v) for k, v in body.items() if v is not UNSET]
+    raise ApiValueError(f"A form body must be a model or a dict, got {type(body).__name__}")
+
+
+_json_encoder: Any = None
+
+
+def _encode_json(value: Any) -> bytes:
+    global _json_encoder
+    if _json_encoder is None:
+        import msgspec.json
+
+        from .model_utils import _enc_hook
+
+        _json_encoder = msgspec.json.Encoder(enc_hook=_enc_hook)
+    return _json_encoder.encode(value)
+
+
+# --------------------------------------------------------------------------------------
+# Endpoint
+# --------------------------------------------------------------------------------------
+
+
+class Endpoint:
+    """One operation bound to a client: metadata (``path``, ``settings``, ``params_map``...)
+    for code that introspects endpoints, and :meth:`call_with_http_info` to call it."""
+
+    __slots__ = (
+        "spec",
+        "api_client",
+        "_c",
+        "settings",
+        "params_map",
+        "attribute_map",
+        "location_map",
+        "collection_format_map",
+        "headers_map",
+        "__weakref__",
+    )
+
+    def __init__(self, spec: EndpointSpec, api_client: "ApiClient | None" = None) -> None:
+        c = spec.compiled()
+        self.spec = spec
+        self.api_client = api_client
+        self._c = c
+        self.settings = c.settings
+        self.params_map = c.params_map
+        self.attribute_map = c.attribute_map
+        self.location_map = c.location_map
+        self.collection_format_map = c.collection_format_map
+        self.headers_map = c.headers_map
+
+    @property
+    def path(self) -> str:
+        """The path template, e.g. ``/api/tasks/{id}`` (fill it with ``str.format``)."""
+        return self.spec.path
+
+    @property
+    def openapi_types(self) -> dict[str, tuple[Any, ...]]:
+        """param name -> (resolved type,), resolved on first access."""
+        return {name: (tp,) for name, tp in self._c.types.items()}
+
+    @property
+    def allowed_values(self) -> dict[tuple[str], dict[str, str]]:
+        return {(p.name,): {v.upper(): v for v in p.enum} for p in self.spec.params if p.enum}
+
+    @property
+    def validations(self) -> dict[Any, Any]:
+        return {}
+
+    def __repr__(self) -> str:
+        return f"<Endpoint {self.spec.http_method} {self.spec.path} ({self.spec.operation_id})>"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> tuple[Any, HTTPResponse]:
+        """Call with the required parameters positionally (in spec order) and the rest by name."""
+        required = self._c.required
+        if len(args) > len(required):
+            raise ApiTypeError(
+                f"{self.spec.operation_id}() takes {len(required)} positional arguments but "
+                f"{len(args)} were given"
+            )
+        for name, value in zip(required, args):
+            if name in kwargs:
+                raise ApiTypeError(f"{self.spec.operation_id}() got multiple values for '{name}'")
+            kwargs[name] = value
+        return self._call(kwargs, 3)
+
+    def call_with_http_info(self, **kwargs: Any) -> tuple[Any, HTTPResponse]:
+        """Send the request; returns ``(parsed data or None, urllib3.HTTPResponse)``.
+
+        Takes the operation's parameters by python name and the control kwargs
+        ``_parse_response``, ``_check_status``, ``_validate_inputs``, ``_validate_outputs``,
+        ``_request_timeout``, ``_content_type``, ``_request_auths`` (``_spec_property_naming``
+        and ``_host_index`` are accepted and ignored). ``UNSET`` values are left out; an
+        explicit ``None`` header removes the client's default header of that name.
+        """
+        return self._call(kwargs, 4)
+
+    # The hot path: keep it flat, no helper calls for the common cases.
+    def _call(self, kwargs: dict[str, Any], stacklevel: int) -> tuple[Any, HTTPResponse]:
+        c = self._c
+        spec = c.spec
+        client = self.api_client
+        if client is None:
+            raise ApiValueError("This endpoint is not bound to an ApiClient")
+        if spec.deprecated:
+            warnings.warn(spec.deprecated, DeprecationWarning, stacklevel=stacklevel)
+
+        parse = check = validate_in = validate_out = True
+        timeout: Any = None
+        content_type: str | None = None
+        request_auths: Any = None
+        path_values: dict[str, str] | None = None
+        query: list[tuple[str, str]] | None = None
+        header_values: dict[str, Any] | None = None
+        cookie_values: list[str] | None = None
+        body: Any = _NO_BODY
+        params = c.params
+        checks: dict[str, Any] | None = None
+        deprecated_params = spec.deprecated_params
+
+        # control kwargs first: they decide how parameters are validated
+        for name in _CONTROL.intersection(kwargs):
+            value = kwargs[name]
+            if name == "_parse_response":
+                parse = bool(value)
+            elif name == "_check_status":
+                check = bool(value)
+            elif name == "_validate_inputs":
+                validate_in = bool(value)
+            elif name == "_validate_outputs":
+                validate_out = bool(value)
+            elif name == "_request_timeout":
+                timeout = value
+            elif name == "_content_type":
+                content_type = value
+            elif name == "_request_auths":
+                request_auths = value
+            elif name == "_async_call" and value:
+                raise ApiValueError(
+                    "_async_call=True is not supported: the client is synchronous; "
+                    "run calls in your own thread pool (concurrent.futures) instead"
+                )
+
+        for name, value in kwargs.items():
+            p = params.get(name)
+            if p is None:
+                if name in _CONTROL:
+                    continue
+                raise ApiTypeError(
+                    f"Got an unexpected parameter '{name}' to method `{spec.operation_id}`"
+                )
+            if value is _UNSET:
+                continue
+            if deprecated_params and name in deprecated_params:
+                warnings.warn(deprecated_params[name], DeprecationWarning, stacklevel=stacklevel)
+            location = p.location
+            if location == "body":
+                body = value
+                continue
+            if value is None:
+                if location == "header":
+                    if header_values is None:
+                        header_values = {}
+                    header_values[p.wire_name] = None
+                elif location == "path":
+                    raise ApiValueError(
+                        f"Value may not be None for the path parameter `{name}` when calling "
+                        f"`{spec.operation_id}`"
+                    )
+                continue  # a None query/cookie value is left out
+            if validate_in:
+                if checks is None:
+                    checks = c.checks
+                if type(value) is not checks[name]:
+                    value = _check_param(c, p, value)
+            if location == "path":
+                if path_values is None:
+                    path_values = {}
+                path_values[p.wire_name] = quote(
+                    _param_str(value), safe=client.configuration.safe_chars_for_path_param
+                )
+            elif location == "query":
+                if query is None:
+                    query = []
+                if isinstance(value, (list, tuple, set, frozenset)):
+                    if p.explode:
+                        query.extend((p.wire_name, _param_str(v)) for v in value)
+                    else:
+                        query.append((p.wire_name, ",".join(_param_str(v) for v in value)))
+                else:
+                    query.append((p.wire_name, _param_str(value)))
+            elif location == "header":
+                if header_values is None:
+                    header_values = {}
+                header_values[p.wire_name] = _param_str(value)
+            else:  # cookie
+                if cookie_values is None:
+                    cookie_values = []
+                cookie_values.append(f"{p.wire_name}={_param_str(value)}")
+
+        for name in c.required:
+            if kwargs.get(name, _UNSET) is _UNSET:
+                raise ApiValueError(
+                    f"Missing the required parameter `{name}` when calling `{spec.operation_id}`"
+                )
+
+        # ---- headers ----
+        headers = client.get_common_headers()
+        if c.accept is not None:
+            headers["Accept"] = c.accept
+        if header_values:
+            for key, value in header_values.items():
+                if value is None:
+                    headers.pop(key, None)
+                else:
+                    headers[key] = value
+        if cookie_values:
+            old = headers.get("Cookie")
+            headers["Cookie"] = "; ".join(([old] if old else []) + cookie_values)
+
+        # ---- body ----
+        raw_body: Any = None
+        fields: list[tuple[str, Any]] | None = None
+        multipart = True
+        if body is not _NO_BODY:
+            ctype = content_type or c.content_type or "application/json"
+            lowered = ctype.lower()
+            if lowered.startswith("multipart/form-data"):
+                if validate_in and isinstance(body, Mapping):
+                    body = _coerce_body(c, body)
+                fields = form_fields(_body_items(body))
+            elif lowered.startswith("application/x-www-form-urlencoded"):
+                if validate_in and isinstance(body, Mapping):
+                    body = _coerce_body(c, body)
+                fields = form_fields(_body_items(body))
+                multipart = False
+                headers["Content-Type"] = ctype
+            elif "json" in lowered:
+                if validate_in:
+                    body = _coerce_body(c, body)
+                raw_body = _encode_json(body)
+                headers["Content-Type"] = ctype
+            else:
+                raw_body = (
+                    body
+                    if isinstance(body, (bytes, bytearray, str)) or hasattr(body, "read")
+                    else _encode_json(body)
+                )
+                headers["Content-Type"] = ctype
+        elif c.send_content_type:
+            headers["Content-Type"] = content_type or c.content_type  # as the old SDK did
+
+        # ---- url & auth ----
+        config = client.configuration
+        host = config.host
+        resource_path = spec.path.format_map(path_values) if path_values else spec.path
+        url = host + resource_path
+        if query:
+            url += "?" + urlencode(query)
+        client.update_params_for_auth(
+            headers,
+            None,
+            spec.auth,
+            resource_path,
+            spec.http_method,
+            raw_body,
+            request_host=host,
+            request_auths=request_auths,
+        )
+
+        # ---- send ----
+        response = client.rest_client.send(
+            spec.http_method,
+            url,
+            headers,
+            body=raw_body,
+            fields=fields,
+            encode_multipart=multipart,
+            preload_content=parse,
+            timeout=_timeout(timeout) if timeout is not None else None,
+        )
+        client.last_response = response
+        if "Set-Cookie" in response.headers:
+            client._update_cookies_from_response(response)
+        if check and not 200 <= response.status <= 299:
+            raise exception_for_status(response.status)(http_resp=response)
+
+        # ---- parse ----
+        if not parse:
+            return None, response
+        kind = spec.response_kind
+        if kind == "json":
+            data = response.data
+            if not data:
+                return None, response
+            try:
+                return c.decoder.decode(data), response
+            except Exception as e:  # noqa: BLE001 - sorted out below, off the hot path
+                return _decode_failed(c, data, e, validate_out), response
+        if kind == "binary":
+            return response.data, response
+        if kind == "text":
+            return response.data.decode(_charset(response)), response
+        return None, response
+
+
+def _charset(response: HTTPResponse) -> str:
+    content_type = response.headers.get("Content-Type", "")
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip('"')
+    return "utf-8"
+
+
+def _check_param(c: _Compiled, p: Param, value: Any) -> Any:
+    """Slow path of parameter validation: convert (e.g. str -> enum) or raise with the name."""
+    import msgspec
+
+    tp = c.types[p.name]
+    try:
+        value = msgspec.convert(value, tp)
+    except msgspec.ValidationError as e:
+        raise ApiTypeError(
+            f"Invalid type for parameter `{p.name}` of `{c.spec.operation_id}`: {e}",
+            path_to_item=[p.name],
+        ) from None
+    if p.enum:
+        values = value if isinstance(value, (list, tuple, set, frozenset)) else (value,)
+        for v in values:
+            if _param_str(v) not in p.enum:
+                raise ApiValueError(
+                    f"Invalid value for `{p.name}` ({v!r}), must be one of {list(p.enum)}",
+                    path_to_item=[p.name],
+                )
+    return value
+
+
+def _coerce_body(c: _Compiled, body: Any) -> Any:
+    """Make a valid body: dicts become the body's model (nested dicts too), models of the
+    right type pass as they are."""
+    p = c.body_param
+    if p is None:
+        return body
+    tp = c.types[p.name]
+    import msgspec
+
+    from .model_utils import OpenApiModel, api_error
+
+    target = tp
+    if not _is_model_class(target):
+        args = [a for a in getattr(tp, "__args__", ()) if _is_model_class(a)]
+        target = args[0] if len(args) == 1 and body is not None else None
+    if target is not None:
+        if isinstance(body, target):
+            return body
+        if isinstance(body, Mapping):
+            return target(**body)
+        if isinstance(body, OpenApiModel):
+            raise ApiTypeError(
+                f"Invalid body for `{c.spec.operation_id}`: expected {target.__name__} or a dict, "
+                f"got {type(body).__name__}",
+                path_to_item=[p.name],
+            )
+    try:
+        return msgspec.convert(body, tp)
+    except msgspec.ValidationError as e:
+        raise api_error(e, [p.name], what=f"body for `{c.spec.operation_id}`") from None
+
+
+def _decode_failed(c: _Compiled, data: bytes, error: Exception, validate: bool) -> Any:
+    """The typed decode failed: raise a clear error, or decode leniently when not validating."""
+    import msgspec
+
+    from .model_utils import api_error, lax_convert
+
+    if isinstance(error, msgspec.ValidationError):
+        if validate:
+            raise api_error(error, ["received_data"], what="response data") from None
+        return lax_convert(msgspec.json.decode(data), c.response_type)
+    if isinstance(error, msgspec.DecodeError):
+        if validate:
+            raise ApiValueError(
+                f"Invalid JSON in the response of `{c.spec.operation_id}`: {error}"
+            ) from None
+        return data.decode("utf-8", errors="replace")
+    raise error
+
+
+# --------------------------------------------------------------------------------------
+# Api classes and the client
+# --------------------------------------------------------------------------------------
+
+
+class ApiBase:
+    """Base of the generated ``XxxApi`` classes: one ``<name>_endpoint`` per spec."""
+
+    _endpoint_specs: ClassVar[tuple[EndpointSpec, ...]] = ()
+
+    def __init__(self, api_client: "ApiClient | None" = None) -> None:
+        if api_client is None:
+            from .api_client import ApiClient
+
+            api_client = ApiClient()
+        self.api_client = api_client
+        for spec in self._endpoint_specs:
+            setattr(self, spec.name + "_endpoint", Endpoint(spec, api_client))

@@ -1,0 +1,39 @@
+"""Rewrite the golden records: `python -m tests.golden.regenerate`.
+
+Run it after an intended change to templates, the IR or the runtime files, then review the
+diff of tests/golden/expected/ like any other code change.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FIXTURE = HERE / "fixture.yaml"
+EXPECTED = HERE / "expected"
+PACKAGE = "golden_sdk.api_client"
+
+
+def generate(output: Path) -> None:
+    from generator.config import BuildConfig
+    from generator.pipeline import run_build
+
+    run_build(BuildConfig(schema=str(FIXTURE), output=output, package=PACKAGE))
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        generate(out)
+        if EXPECTED.exists():
+            shutil.rmtree(EXPECTED)
+        # The manifest fingerprints the generator's own source, so it changes with any edit
+        # to cvat-gen; the files it lists are the records themselves.
+        shutil.copytree(out, EXPECTED, ignore=shutil.ignore_patterns(".cvat-gen-manifest.json"))
+    print(f"rewrote {EXPECTED}")
+
+
+if __name__ == "__main__":
+    main()
