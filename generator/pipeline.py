@@ -11,18 +11,21 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from . import __version__
-from .build_ir import build_ir
 from .config import BuildConfig, validate_config
 from .context import BuildContext, OutputFile, PatchReport
 from .errors import BuildError, Diagnostic
-from .format import FormatError, Formatter
-from .ir import IR
 from .load import LoadedSchema, load_schema
 from .plugins import PluginHost, load_plugins
-from .render import Renderer
-from .validate import check_refs, validate_document
 from .write import CheckResult, Manifest, as_bytes, check_output, on_disk_matches, sha256_bytes, write_output
+
+if TYPE_CHECKING:
+    from .ir import IR
+
+# The stages after "load" import their heavy dependencies (openapi-spec-validator, jinja2,
+# black) when they run, so that an up-to-date rebuild costs little more than hashing.
 
 
 @dataclass
@@ -111,6 +114,8 @@ class Build:
 
     def prepare(self, loaded: LoadedSchema) -> dict[str, Any]:
         """Validate and patch; returns the patched document."""
+        from .validate import check_refs, validate_document
+
         document = loaded.document
         validate_document(document, self.context.diagnostics)
         self.timer.lap("validate")
@@ -122,6 +127,8 @@ class Build:
         return document
 
     def make_ir(self, document: dict[str, Any]) -> IR:
+        from .build_ir import build_ir
+
         ir, sink = build_ir(document, self.context.schema_hash, self.config.package)
         self.context.diagnostics.items.extend(sink.items)
         for name, result in self._call_chain(ir):
@@ -131,6 +138,8 @@ class Build:
         return ir
 
     def _call_chain(self, ir: IR) -> Iterable[tuple[str, IR]]:
+        from .ir import IR
+
         for name, function, argnames in self.host.impls("cvatgen_transform_ir", self.config.plugin_order):
             values = {"ir": ir, "context": self.context}
             result = function(**{a: values[a] for a in argnames})
@@ -143,6 +152,9 @@ class Build:
             yield name, ir
 
     def render(self, ir: IR) -> dict[str, bytes]:
+        from .format import FormatError, Formatter
+        from .render import Renderer
+
         dirs = [Path(d) for d in self.config.template_dirs]
         for _, extra in self._call("cvatgen_template_dirs", context=self.context):
             dirs.extend(Path(d) for d in extra or [])
@@ -213,6 +225,8 @@ def run_ir(config: BuildConfig, extra_plugins: Iterable[tuple[str, Any]] = ()) -
 def run_patches(config: BuildConfig) -> list[PatchReport]:
     build = Build(config)
     loaded = build.load()
+    from .validate import validate_document
+
     validate_document(loaded.document, build.context.diagnostics)
     reports: list[PatchReport] = []
     for _, result in build._call("cvatgen_describe_patches", schema=loaded.document, context=build.context):

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jinja2
 
 from .naming import comment_text, docstring_body, py_literal
 
@@ -113,6 +112,8 @@ def dict_literal(pairs: object, prefix: int = 0, indent: int = 0) -> str:
 
 class Renderer:
     def __init__(self, template_dirs: list[Path]) -> None:
+        import jinja2  # here, not at import: an up-to-date rebuild never renders
+
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in template_dirs]
         loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
         self.env = jinja2.Environment(
@@ -127,6 +128,8 @@ class Renderer:
                                 mdcell=markdown_cell, tup=tuple_literal, dct=dict_literal)
 
     def render(self, template: str, **values: Any) -> str:
+        import jinja2
+
         try:
             return self.env.get_template(template).render(**values)
         except jinja2.TemplateError as exc:

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from generator.errors import BuildError
 from generator.hookspecs import hookimpl
-from generator.overlay import Overlay, apply_overlay, describe, load_overlay, sort_overlays
 
 # Patches run first: every later stage must see the corrected schema.
 CVATGEN_ORDER = 10
 
 if TYPE_CHECKING:
     from generator.context import BuildContext, PatchReport
+    from generator.overlay import Overlay
 
 OVERLAY_DIR = Path(__file__).parent / "overlays"
 
@@ -30,11 +30,15 @@ def shipped_overlay_paths() -> list[Path]:
 
 def load_shipped_overlays() -> list[Overlay]:
     """The overlays shipped with cvat-gen, in the order they are applied."""
+    from generator.overlay import load_overlay, sort_overlays
+
     return sort_overlays(load_overlay(path) for path in shipped_overlay_paths())
 
 
 def _load_all(context: BuildContext) -> list[Overlay]:
     """Shipped overlays (sorted), then the user's (as listed). Load errors go to diagnostics."""
+    from generator.overlay import load_overlay, sort_overlays
+
     overlays: list[Overlay] = []
     shipped: list[Overlay] = []
     for path in shipped_overlay_paths():
@@ -53,6 +57,8 @@ def _load_all(context: BuildContext) -> list[Overlay]:
 
 @hookimpl
 def cvatgen_patch_schema(schema: dict[str, Any], context: BuildContext) -> None:
+    from generator.overlay import apply_overlay
+
     stale = context.config.stale_patches
     for overlay in _load_all(context):
         apply_overlay(schema, overlay, context.diagnostics, stale=stale)
@@ -62,6 +68,8 @@ def cvatgen_patch_schema(schema: dict[str, Any], context: BuildContext) -> None:
 def cvatgen_describe_patches(schema: dict[str, Any], context: BuildContext) -> list[PatchReport]:
     """Reports in application order; each overlay is described against the schema as the
     overlays before it leave it, as in a real build."""
+    from generator.overlay import apply_overlay, describe
+
     import copy
 
     scratch = copy.deepcopy(schema)

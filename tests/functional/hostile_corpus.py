@@ -557,7 +557,7 @@ def exercise_models(sdk: Any, result: Any, doc: dict[str, Any]) -> None:
             assert again == decoded, model.name
             assert isinstance(decoded.to_dict(), dict)
         # the user-facing constructor, with JSON names
-        value = synth.generate(schema, key=model.name, variant="required", direction="request")
+        value = synth.generate(schema, key=model.name, variant="required", direction="response")
         instance = cls(**value)
         assert isinstance(instance, cls)
 
