@@ -13,6 +13,7 @@ All naming and typing decisions are made here, the same way for every plugin:
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .errors import BuildError, DiagnosticSink, json_pointer
@@ -29,6 +30,9 @@ from .validate import resolve_pointer
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMA_PREFIX = "#/components/schemas/"
 MAX_TYPE_DEPTH = 64
+# what msgspec refuses in a renamed field's JSON name
+_UNENCODABLE_NAME = re.compile(r'[\\"\x00-\x1f]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
 CONTROL_KWARGS = frozenset(
     {"_parse_response", "_check_status", "_validate_inputs", "_validate_outputs", "_request_timeout",
      "_content_type", "_spec_property_naming", "_host_index", "_request_auths", "_async_call"}
@@ -241,6 +245,12 @@ class IRBuilder:
             if not isinstance(prop_schema, dict):
                 self.sink.error(prop_pointer, "a property schema must be an object")
                 continue
+            if _UNENCODABLE_NAME.search(prop_name):
+                # msgspec can't rename a field to such a name: the models module would not import
+                if not any(d.pointer == prop_pointer for d in self.sink.items):
+                    self.sink.error(prop_pointer, f"property name {prop_name!r} contains a quote, a backslash or "
+                                                  "a control character; the generated models can't encode it")
+                continue
             py_name = unique(identifier(prop_name, "field", RESERVED_ATTRIBUTE_NAMES), taken)
             type_ref = self.type_of(prop_schema, prop_pointer, owner, prop_name)
             enum_values = self._inline_enum(prop_schema)
@@ -425,8 +435,7 @@ class IRBuilder:
         taken = {p.py_name for p in params}
         body = self._body(op.get("requestBody"), f"{pointer}/requestBody", taken)
         responses, response_type, kind, content_type = self._responses(op.get("responses") or {}, f"{pointer}/responses")
-        accept = tuple(sorted({ct for r in (op.get("responses") or {}).values() if isinstance(r, dict)
-                               for ct in (r.get("content") or {})}))
+        accept = self._accept(op.get("responses") or {})
         security = op.get("security", self.doc.get("security") or [])
         auth: list[str] = []
         for requirement in security if isinstance(security, list) else []:
@@ -511,6 +520,19 @@ class IRBuilder:
         return RequestBody(py_name=unique(py_name, taken), type=type_ref, content_types=content_types,
                            required=bool(body.get("required")), description=clean_text(body.get("description")))
 
+    def _accept(self, responses: Any) -> tuple[str, ...]:
+        """The Accept header: every declared success media type. When one of them is not
+        JSON (a file), `*/*` is added: the server's content negotiation must not answer
+        406 because a file's real type (a guessed image type, say) was not listed."""
+        types: set[str] = set()
+        for status, response in responses.items() if isinstance(responses, dict) else []:
+            response = self._deref(response)
+            if str(status).startswith("2") and isinstance(response, dict) and isinstance(response.get("content"), dict):
+                types.update(str(ct) for ct in response["content"])
+        if any(not is_json_media(ct) for ct in types):
+            types.add("*/*")
+        return tuple(sorted(types))
+
     def _responses(self, responses: Any, pointer: str) -> tuple[list[Response], TypeRef | None, str, str]:
         result: list[Response] = []
         chosen: tuple[TypeRef | None, str, str] | None = None
@@ -536,7 +558,8 @@ class IRBuilder:
                     kind, type_ref = "text", TypeRef("str")
                 else:
                     kind, type_ref = "binary", TypeRef("binary")
-            result.append(Response(str(status), clean_text(response.get("description"), 500), content_type, type_ref))
+            result.append(Response(str(status), clean_text(response.get("description"), 500), content_type, type_ref,
+                                   kind))  # type: ignore[arg-type]
             if str(status).startswith("2") and (chosen is None or (chosen[1] == "none" and kind != "none")):
                 chosen = (type_ref, kind, content_type)
         if chosen is None:
@@ -557,7 +580,30 @@ class IRBuilder:
                                              str(scheme.get("name", "")), str(scheme.get("x-token-prefix", ""))))
         return tuple(result)
 
+    def check_encodable(self) -> None:
+        """JSON can carry lone surrogates (\\udcff) that no UTF-8 file can hold; without this
+        check the build would end in a UnicodeEncodeError while writing."""
+        stack: list[tuple[tuple[str, ...], Any]] = [((), self.doc)]
+        while stack:
+            where, node = stack.pop()
+            if isinstance(node, dict):
+                items = [(str(k), v) for k, v in node.items()]
+            elif isinstance(node, list):
+                items = [(str(i), v) for i, v in enumerate(node)]
+            else:
+                items = [("", node)] if isinstance(node, str) else []
+            for key, value in items:
+                texts = (key, value) if isinstance(value, str) else (key,)
+                if any(_SURROGATE.search(t) for t in texts):
+                    pointer = json_pointer(*where, key) if key else json_pointer(*where)
+                    self.sink.error(pointer.encode("utf-8", "backslashreplace").decode("utf-8"),
+                                    "text contains a lone surrogate (an invalid \\uXXXX escape); it can't be written as UTF-8")
+                elif isinstance(value, (dict, list)) and len(where) < 256:
+                    stack.append(((*where, key), value))
+
     def build(self) -> IR:
+        self.check_encodable()
+        self.sink.raise_if_errors()
         self.classify()
         self.build_components()
         ops = self.operations()

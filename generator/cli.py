@@ -149,9 +149,17 @@ def patches(**cli_options: Any) -> None:
         state = "applies" if report.in_range else f"skipped (server versions {report.version_range})"
         click.echo(f"{report.source}: {report.title} [{state}]")
         for action in report.actions:
-            mark = "ok   " if action.applies else "STALE"
-            click.echo(f"  {mark} {action.kind:6} {action.target}  ({action.matches} match"
-                       f"{'es' if action.matches != 1 else ''}) {action.description}")
+            if action.applies:
+                mark = "ok"
+            elif action.note.startswith("skipped"):
+                mark = "skip"
+            elif action.note.startswith("optional"):
+                mark = "opt"
+            else:
+                mark = "STALE"
+            note = f" [{action.note}]" if action.note and not action.applies else ""
+            click.echo(f"  {mark:5} {action.kind:6} {action.target}  ({action.matches} match"
+                       f"{'es' if action.matches != 1 else ''}) {action.description}{note}")
 
 
 @cli.command()

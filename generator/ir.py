@@ -154,6 +154,7 @@ class Response:
     description: str
     content_type: str = ""
     type: TypeRef | None = None
+    kind: Literal["json", "binary", "text", "none"] = "none"
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,17 @@ class Operation:
         if self.body is not None and self.body.required:
             names.append(self.body.py_name)
         return tuple(names)
+
+    @property
+    def alternate_responses(self) -> tuple[Response, ...]:
+        """Successful responses whose body differs from the main one (`events_list`: 200 is
+        CSV, 202 is JSON); the runtime decodes each by its status."""
+        main = self.response_type.annotation() if self.response_type else ""
+        return tuple(
+            r for r in self.responses
+            if r.status.isdigit() and r.status.startswith("2") and r.kind != "none"
+            and (r.kind != self.response_kind or (r.type.annotation() if r.type else "") != main)
+        )
 
     @property
     def error_responses(self) -> tuple[Response, ...]:

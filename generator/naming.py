@@ -158,10 +158,12 @@ def clean_text(text: object, limit: int = 4000) -> str:
 def docstring_body(text: object, limit: int = 4000) -> str:
     """Text that is safe between triple double quotes, with no escape left to interpret."""
     value = clean_text(text, limit)
-    value = value.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    value = value.replace("\\", "\\\\")
+    # a final quote would merge with the closing quotes; escape it before escaping runs of
+    # three, so that the escape can't land after an already escaped quote (`x\"\"\\"`)
     if value.endswith('"'):
         value = value[:-1] + '\\"'
-    return value
+    return value.replace('"""', '\\"\\"\\"')
 
 
 def comment_text(text: object, limit: int = 200) -> str:

@@ -100,9 +100,14 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
         auth_names: dict[tuple[str, ...], str] = {}
         for op in api.operations:
             auth_names.setdefault(op.auth, f"_AUTH_{len(auth_names) + 1}")
+        status_responses = {
+            op.method_name: [(int(r.status), [r.kind, r.type.struct_annotation() if r.kind == "json" and r.type else None])
+                             for r in op.alternate_responses]
+            for op in api.operations
+        }
         deprecated_params = {op.method_name: [(p.py_name, p.deprecation_message) for p in op.params if p.deprecated]
                              for op in api.operations}
         files.append(OutputFile(f"{base}/api/{api.module_name}.py", context.render(
             "apis/api.py.j2", ir=ir, api=api, views=views, type_names=_type_names(api), auth_names=auth_names,
-            deprecated_params=deprecated_params)))
+            deprecated_params=deprecated_params, status_responses=status_responses)))
     return files

@@ -1,6 +1,7 @@
 """Built-in plugin: names that existing cvat-sdk code uses, kept when the schema renamed them.
 
-The hosted CVAT server (our schemas) names its registration models
+The SDK documentation logs in with `models.LoginRequest`, which the servers call
+`LoginSerializerExRequest`. The hosted CVAT server (our schemas) names its registration models
 `RegisterSerializerWithSubscriptions[Request]`; the open-source server, which cvat-sdk is
 built from, calls them `RegisterSerializerEx[Request]`. Code written against cvat-sdk keeps
 working when the old name is an alias of the new class. An alias is added only when its
@@ -19,6 +20,8 @@ CVATGEN_ORDER = 25
 
 # old name (cvat-sdk) -> the name in newer or hosted schemas
 ALIASES: dict[str, str] = {
+    # the name the low-level SDK documentation uses for the login body
+    "LoginRequest": "LoginSerializerExRequest",
     "RegisterSerializerEx": "RegisterSerializerWithSubscriptions",
     "RegisterSerializerExRequest": "RegisterSerializerWithSubscriptionsRequest",
 }

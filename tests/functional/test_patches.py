@@ -21,7 +21,6 @@ import gzip
 import json
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -337,7 +336,8 @@ def test_media_with_patch_is_bytes(patched: Any, server: CvatLike, api: str, met
 def test_lambda_functions_without_patch(unpatched: Any) -> None:
     data, response = unpatched.lambda_api.list_functions()
     assert response.status == 200 and data is None
-    data, response = unpatched.lambda_api.create_functions("openvino-yolo", {"task": 1, "frame": 0})
+    data, response = unpatched.lambda_api.create_functions(
+        "openvino-yolo", online_function_call_request={"task": 1, "frame": 0})
     assert response.status == 200 and data is None
 
 
@@ -350,7 +350,8 @@ def test_lambda_functions_with_patch(patched: Any, patched_sdk: ModuleType) -> N
         "openvino-yolo", "detector", "YOLO v3", 1, "openvino")
     assert yolo.labels == ["person", "car"] and yolo["description"] == "YOLO v3"
     assert sam.framework is None and sam.labels == [{"name": "object", "type": "any"}]
-    result, response = patched.lambda_api.create_functions("openvino-yolo", {"task": 1, "frame": 0})
+    result, response = patched.lambda_api.create_functions(
+        "openvino-yolo", online_function_call_request={"task": 1, "frame": 0})
     assert response.status == 200 and result == DETECTIONS
 
 

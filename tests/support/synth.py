@@ -268,7 +268,10 @@ class Synthesizer:
             out[f"key{self._rng.randrange(100)}"] = self._value(
                 addl, depth=depth + 1, stack=stack
             )
-        if self.extra_fields:
+        if self.extra_fields and not (isinstance(addl, dict) and addl):
+            # Not into typed maps (additionalProperties: <schema>): there every key is
+            # known and its value must match the schema, so the extra value would make
+            # the response invalid instead of merely newer.
             out[EXTRA_FIELD_NAME] = {"nested": [1, "two", None]}
         min_props = schema.get("minProperties", 0)
         while len(out) < min_props and isinstance(addl, dict):

@@ -127,6 +127,7 @@ class EndpointSpec(_Frozen):
         "deprecated",
         "deprecated_params",
         "servers",
+        "status_responses",
         "_compiled",
     )
     _fields = __slots__[:-1]
@@ -146,6 +147,7 @@ class EndpointSpec(_Frozen):
         deprecated: str | None = None,
         deprecated_params: Mapping[str, str] | None = None,
         servers: Sequence[str] = (),
+        status_responses: Mapping[int, Sequence[str | None]] | None = None,
     ) -> None:
         if response_kind not in ("json", "binary", "text", "none"):
             raise ValueError(f"invalid response_kind {response_kind!r} for {operation_id!r}")
@@ -163,6 +165,8 @@ class EndpointSpec(_Frozen):
         s(self, "deprecated", deprecated)
         s(self, "deprecated_params", dict(deprecated_params or {}))
         s(self, "servers", tuple(servers))
+        # {status: (kind, type)} for successful statuses whose body differs from the main one
+        s(self, "status_responses", {int(k): tuple(v) for k, v in (status_responses or {}).items()})
         s(self, "_compiled", None)
 
     def compiled(self) -> "_Compiled":
@@ -296,6 +300,31 @@ class _Compiled:
         self._checks: dict[str, Any] | None = None
         self._response_type: Any = _NO_BODY
         self._decoder: Any = None
+        self._alternates: dict[int, _Compiled] = {}
+
+    def alternate(self, status: int) -> "_Compiled":
+        """The tables for a successful status whose body differs from the main response."""
+        found = self._alternates.get(status)
+        if found is None:
+            kind, type_expr = self.spec.status_responses[status]
+            spec = self.spec
+            variant = EndpointSpec(
+                spec.name,
+                spec.operation_id,
+                spec.path,
+                spec.http_method,
+                spec.params,
+                spec.request_content_types,
+                type_expr,
+                str(kind),
+                spec.accept,
+                spec.auth,
+                spec.deprecated,
+                spec.deprecated_params,
+                spec.servers,
+            )
+            found = self._alternates[status] = variant.compiled()
+        return found
 
     # ---- lazily resolved ----
     @property
@@ -338,7 +367,16 @@ def _select_accept(accepts: Sequence[str]) -> str | None:
     if not accepts:
         return None
     lowered = [a.lower() for a in accepts]
-    return "application/json" if "application/json" in lowered else ", ".join(accepts)
+    # Several JSON flavours: plain JSON is what every server speaks. Anything else (files)
+    # is listed as declared, so the server can pick.
+    if "application/json" in lowered and all(_is_json(a) for a in lowered):
+        return "application/json"
+    return ", ".join(accepts)
+
+
+def _is_json(media: str) -> bool:
+    base = media.split(";")[0].strip()
+    return base == "application/json" or base.endswith("+json")
 
 
 def _select_content_type(content_types: Sequence[str]) -> str | None:
@@ -721,6 +759,9 @@ class Endpoint:
         # ---- parse ----
         if not parse:
             return None, response
+        if spec.status_responses and response.status in spec.status_responses:
+            c = c.alternate(response.status)
+            spec = c.spec
         kind = spec.response_kind
         if kind == "json":
             data = response.data

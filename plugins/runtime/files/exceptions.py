@@ -90,6 +90,11 @@ class ApiException(OpenApiException):
     """An HTTP request failed: carries ``status``, ``reason``, ``body`` (decoded text) and
     ``headers`` of the response when one is given."""
 
+    status: int | None
+    reason: str | None
+    body: str | None
+    headers: Any
+
     def __init__(
         self, status: int | None = None, reason: str | None = None, http_resp: Any = None
     ) -> None:

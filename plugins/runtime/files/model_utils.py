@@ -132,8 +132,14 @@ class _ModelInfo:
         self.fields = names
         self.py_to_wire = dict(zip(names, wires))
         self.wire_names = frozenset(wires)
-        n_required = len(names) - len(defaults)
-        self.required = frozenset(names[:n_required])
+        # Defaults align with the last fields; in kw_only structs a required field may follow
+        # an optional one, and then its default slot holds msgspec.NODEFAULT.
+        offset = len(names) - len(defaults)
+        self.required = frozenset(
+            name
+            for index, name in enumerate(names)
+            if index < offset or defaults[index - offset] is msgspec.NODEFAULT
+        )
         self.file_fields: frozenset[str] | None = None
         self._types: dict[str, Any] | None = None
 

@@ -10,7 +10,28 @@ __version__ = "1.2.3"  # read by ApiClient for its User-Agent: set before import
 SCHEMA_VERSION = "1.2.3 (1.0)"
 
 from . import apis, exceptions, models  # noqa: E402 - lazy packages, cheap to import
-from .api_client import ApiClient  # noqa: E402
+from .api_client import ApiClient, get_paginated_collection  # noqa: E402
 from .configuration import Configuration  # noqa: E402
+from .exceptions import (  # noqa: E402 - re-exported as in cvat-sdk
+    ApiAttributeError,
+    ApiException,
+    ApiKeyError,
+    ApiTypeError,
+    ApiValueError,
+    OpenApiException,
+)
 
-__all__ = ["ApiClient", "Configuration", "apis", "exceptions", "models", "__version__"]
+__all__ = [
+    "ApiAttributeError",
+    "ApiClient",
+    "ApiException",
+    "ApiKeyError",
+    "ApiTypeError",
+    "ApiValueError",
+    "Configuration",
+    "OpenApiException",
+    "apis",
+    "exceptions",
+    "get_paginated_collection",
+    "models",
+]

@@ -7,15 +7,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..api.storages_api import StoragesApi
-    from ..api.tasks_api import TasksApi
+    from ..api.storages_api import StoragesApi as StoragesApi
+    from ..api.tasks_api import TasksApi as TasksApi
 
 _MODULES = {
     "StoragesApi": "storages_api",
     "TasksApi": "tasks_api",
 }
 
-__all__ = list(_MODULES)
+__all__ = [
+    "StoragesApi",
+    "TasksApi",
+]
 
 
 def __getattr__(name: str) -> Any:
