@@ -435,7 +435,7 @@ class IRBuilder:
         taken = {p.py_name for p in params}
         body = self._body(op.get("requestBody"), f"{pointer}/requestBody", taken)
         responses, response_type, kind, content_type = self._responses(op.get("responses") or {}, f"{pointer}/responses")
-        accept = self._accept(op.get("responses") or {})
+        accept = self._accept(responses)
         security = op.get("security", self.doc.get("security") or [])
         auth: list[str] = []
         for requirement in security if isinstance(security, list) else []:
@@ -520,18 +520,17 @@ class IRBuilder:
         return RequestBody(py_name=unique(py_name, taken), type=type_ref, content_types=content_types,
                            required=bool(body.get("required")), description=clean_text(body.get("description")))
 
-    def _accept(self, responses: Any) -> tuple[str, ...]:
-        """The Accept header: every declared success media type. When one of them is not
-        JSON (a file), `*/*` is added: the server's content negotiation must not answer
-        406 because a file's real type (a guessed image type, say) was not listed."""
-        types: set[str] = set()
-        for status, response in responses.items() if isinstance(responses, dict) else []:
-            response = self._deref(response)
-            if str(status).startswith("2") and isinstance(response, dict) and isinstance(response.get("content"), dict):
-                types.update(str(ct) for ct in response["content"])
-        if any(not is_json_media(ct) for ct in types):
-            types.add("*/*")
-        return tuple(sorted(types))
+    @staticmethod
+    def _accept(responses: list[Response]) -> tuple[str, ...]:
+        """The Accept header. JSON only, when every successful body is JSON (the schema
+        endpoint also offers YAML, which we would not decode). When a body is a file, every
+        declared type and `*/*`: content negotiation must not answer 406 because a file's
+        real type (a guessed image type, say) was not listed."""
+        success = [r for r in responses if r.status.startswith("2") and r.kind != "none"]
+        if success and all(r.kind == "json" for r in success):
+            return tuple(sorted({r.content_type for r in success}))
+        types = {r.content_type for r in success}
+        return tuple(sorted(types | {"*/*"})) if types else ()
 
     def _responses(self, responses: Any, pointer: str) -> tuple[list[Response], TypeRef | None, str, str]:
         result: list[Response] = []
@@ -544,7 +543,10 @@ class IRBuilder:
             if not isinstance(response, dict):
                 continue
             content = response.get("content") or {}
-            content_type = next(iter(content), "") if isinstance(content, dict) else ""
+            # several media types (the schema endpoint: YAML and JSON): JSON is what we decode
+            media_types = [str(ct) for ct in content] if isinstance(content, dict) else []
+            content_type = next((ct for ct in media_types if is_json_media(ct) and ct != "*/*"),
+                                media_types[0] if media_types else "")
             type_ref: TypeRef | None = None
             kind = "none"
             if content_type:

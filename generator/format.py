@@ -1,20 +1,31 @@
-"""Stage 7: format Python output with black, cached by content hash, in parallel.
+"""Stage 7: format Python output with black, cached statement by statement, in parallel.
 
 The mode is pinned here so that output does not depend on a user's black configuration.
-A cache entry is keyed by (black version, mode, source), so a rebuild after a server
-release re-formats only the files whose text changed.
+
+Why statements and not files: a new server release changes a few models and operations,
+but every file that holds one of them would miss a whole-file cache. So each file is cut
+into its top-level statements (with `ast`), each statement is formatted once and cached by
+its text, and a file is reassembled from formatted statements with the blank lines black
+puts between top-level statements. Misses are formatted together, one black call per file,
+so a cold build costs what formatting whole files costs. Tests check that the result is
+exactly what black gives for the whole file (tests/unit/test_format.py and the 2.70 build).
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
-import tempfile
+import sqlite3
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 LINE_LENGTH = 100
 PARALLEL_THRESHOLD_BYTES = 150_000
+_SEPARATOR = "\n\n\n"
 
 
 def _mode() -> object:
@@ -28,13 +39,10 @@ def _mode() -> object:
     )
 
 
-def cache_key(source: str) -> str:
+def _salt() -> str:
     import black
 
-    digest = hashlib.sha256()
-    digest.update(f"black {black.__version__} {LINE_LENGTH} py311\n".encode())
-    digest.update(source.encode("utf-8"))
-    return digest.hexdigest()
+    return f"black {black.__version__} {LINE_LENGTH} py311\n"
 
 
 def default_cache_dir() -> Path:
@@ -64,90 +72,213 @@ class FormatError(Exception):
         self.path = path
 
 
+# ---------------------------------------------------------------------------------------
+# statements
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One top-level statement with the comments before it; no blank lines at either end."""
+
+    text: str
+    kind: str  # "block" (def/class), "import", "docstring" or "other"
+    blank_before: int  # blank lines before it in the source being split
+
+
+def _kind(node: ast.stmt, index: int) -> str:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return "block"
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return "import"
+    if index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
+            and isinstance(node.value.value, str):
+        return "docstring"
+    return "other"
+
+
+def split_chunks(source: str) -> list[Chunk]:
+    """Top-level statements of `source` (SyntaxError if it isn't Python). Comments belong to
+    the statement after them; blank lines between statements belong to no chunk."""
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    shares_a_line = any(b.lineno <= (a.end_lineno or a.lineno) for a, b in zip(tree.body, tree.body[1:]))
+    if not tree.body or shares_a_line:  # `a = 1; b = 2`: keep the file whole
+        return [Chunk(source.strip("\n"), "other", 0)] if source.strip() else []
+    chunks = []
+    start = 0
+    for index, node in enumerate(tree.body):
+        end = node.end_lineno or node.lineno
+        if index + 1 == len(tree.body):
+            end = len(lines)  # trailing comments stay with the last statement
+        body = lines[start:end]
+        blank = 0
+        while body and not body[0].strip():
+            body.pop(0)
+            blank += 1
+        chunks.append(Chunk("".join(body).rstrip("\n"), _kind(node, index), blank))
+        start = end
+    return chunks
+
+
+def blank_lines_between(previous: Chunk, current: Chunk) -> int:
+    """What black puts between two top-level statements."""
+    if previous.kind == "block" or current.kind == "block":
+        return 2
+    if previous.kind == "docstring":
+        return 1
+    if previous.kind == "import" and current.kind != "import":
+        return min(max(current.blank_before, 1), 2)
+    return min(current.blank_before, 2)
+
+
+def join_chunks(chunks: list[Chunk], texts: list[str]) -> str:
+    parts = []
+    for index, text in enumerate(texts):
+        if index:
+            parts.append("\n" * (blank_lines_between(chunks[index - 1], chunks[index]) + 1))
+        parts.append(text)
+    return "".join(parts) + "\n" if parts else ""
+
+
+# ---------------------------------------------------------------------------------------
+# cache
+
+
+class ChunkCache:
+    """raw statement text -> formatted text, in one SQLite file (safe across processes)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "chunks.sqlite3"
+        self.available = True
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with closing(self._connect()) as db:
+                db.execute("CREATE TABLE IF NOT EXISTS chunks (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                db.commit()
+        except (OSError, sqlite3.Error):
+            self.available = False  # a cache that can't be used only costs time
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30)
+
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        if not self.available or not keys:
+            return {}
+        found: dict[str, str] = {}
+        try:
+            with closing(self._connect()) as db:
+                for start in range(0, len(keys), 500):
+                    batch = keys[start:start + 500]
+                    marks = ",".join("?" * len(batch))
+                    found.update(db.execute(f"SELECT key, value FROM chunks WHERE key IN ({marks})", batch))
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put_many(self, items: dict[str, str]) -> None:
+        if not self.available or not items:
+            return
+        try:
+            with closing(self._connect()) as db:
+                db.executemany("INSERT OR REPLACE INTO chunks (key, value) VALUES (?, ?)", items.items())
+                db.commit()
+        except sqlite3.Error:
+            pass
+
+
+# ---------------------------------------------------------------------------------------
+# the formatter
+
+
+@dataclass
+class _Plan:
+    path: str
+    chunks: list[Chunk]
+    keys: list[str]
+    texts: list[str | None]
+
+    def missing(self) -> Iterator[int]:
+        return (i for i, text in enumerate(self.texts) if text is None)
+
+
 class Formatter:
     def __init__(self, cache_dir: Path | None, jobs: int = 0) -> None:
-        self.cache_dir = (cache_dir or default_cache_dir()) / "black"
+        self.cache = ChunkCache((cache_dir or default_cache_dir()) / "black")
         self.jobs = jobs or (os.cpu_count() or 1)
         self.hits = 0
         self.misses = 0
 
-    def _cache_path(self, key: str) -> Path:
-        return self.cache_dir / key[:2] / key
-
-    def _read_cache(self, key: str) -> str | None:
-        try:
-            return self._cache_path(key).read_text(encoding="utf-8")
-        except OSError:
-            return None
-
-    def _write_cache(self, key: str, text: str) -> None:
-        path = self._cache_path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as handle:
-                handle.write(text)
-            os.replace(handle.name, path)
-        except OSError:
-            pass  # a cache that can't be written only costs time
-
     def format_all(self, files: dict[str, str]) -> dict[str, str]:
-        """Format {path: source}; raises FormatError naming the first file black rejects."""
-        result: dict[str, str] = {}
-        todo: list[tuple[str, str, str]] = []
+        """Format {path: source}; raises FormatError naming the first file that isn't Python."""
+        salt = _salt()
+        plans: list[_Plan] = []
         for path in sorted(files):
-            source = files[path]
-            key = cache_key(source)
-            cached = self._read_cache(key)
-            if cached is not None:
-                result[path] = cached
-                self.hits += 1
-            else:
-                todo.append((path, source, key))
-        self.misses += len(todo)
-        if not todo:
-            return result
-        total = sum(len(s) for _, s, _ in todo)
-        workers = min(self.jobs, len(todo))
+            try:
+                chunks = split_chunks(files[path])
+            except SyntaxError as exc:
+                raise FormatError(path, f"line {exc.lineno}: {exc.msg}") from None
+            keys = [hashlib.sha256((salt + c.text).encode()).hexdigest() for c in chunks]
+            plans.append(_Plan(path, chunks, keys, [None] * len(chunks)))
+        cached = self.cache.get_many(sorted({k for plan in plans for k in plan.keys}))
+        jobs: list[tuple[_Plan, list[int], str]] = []
+        for plan in plans:
+            for index, key in enumerate(plan.keys):
+                plan.texts[index] = cached.get(key)
+            missing = list(plan.missing())
+            self.hits += len(plan.keys) - len(missing)
+            self.misses += len(missing)
+            if missing:
+                # one black call per file, however many statements it needs
+                jobs.append((plan, missing, _SEPARATOR.join(plan.chunks[i].text for i in missing) + "\n"))
+        if jobs:
+            formatted = self._run([source for _, _, source in jobs], [plan.path for plan, _, _ in jobs])
+            fresh: dict[str, str] = {}
+            for (plan, missing, _), text in zip(jobs, formatted, strict=True):
+                pieces = [c.text for c in split_chunks(text)]
+                if len(pieces) != len(missing):  # black keeps statements; anything else is a bug
+                    raise FormatError(plan.path, "black changed the number of top-level statements")
+                for index, piece in zip(missing, pieces, strict=True):
+                    plan.texts[index] = piece
+                    fresh[plan.keys[index]] = piece
+            self.cache.put_many(fresh)
+        return {plan.path: join_chunks(plan.chunks, [t or "" for t in plan.texts]) for plan in plans}
+
+    def _run(self, sources: list[str], paths: list[str]) -> list[str]:
+        workers = min(self.jobs, len(sources))
         try:
-            if workers > 1 and total > PARALLEL_THRESHOLD_BYTES:
-                formatted = self._parallel(todo, workers)
-            else:
-                formatted = [format_source(s) for _, s, _ in todo]
+            if workers > 1 and sum(len(s) for s in sources) > PARALLEL_THRESHOLD_BYTES:
+                return self._parallel(sources, workers)
+            return [format_source(s) for s in sources]
         except Exception as exc:  # black's InvalidInput & co: a generator bug, reported clearly
-            bad = self._find_bad(todo)
+            bad = next((p for p, s in zip(paths, sources) if not _formats(s)), "?")
             raise FormatError(bad, f"{type(exc).__name__}: {str(exc)[:300]}") from None
-        for (path, _, key), text in zip(todo, formatted, strict=True):
-            result[path] = text
-            self._write_cache(key, text)
-        return result
 
     @staticmethod
-    def _parallel(todo: list[tuple[str, str, str]], workers: int) -> list[str]:
-        # Balance by size: biggest first, each to the lightest bucket.
+    def _parallel(sources: list[str], workers: int) -> list[str]:
+        # Balance by size: biggest first, each to the lightest bucket; the parent works too.
         buckets: list[list[int]] = [[] for _ in range(workers)]
         loads = [0] * workers
-        for index in sorted(range(len(todo)), key=lambda i: -len(todo[i][1])):
+        for index in sorted(range(len(sources)), key=lambda i: -len(sources[i])):
             lightest = loads.index(min(loads))
             buckets[lightest].append(index)
-            loads[lightest] += len(todo[index][1])
+            loads[lightest] += len(sources[index])
         import multiprocessing
 
         context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        out: list[str] = [""] * len(todo)
+        out: list[str] = [""] * len(sources)
         with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
-            futures = [(bucket, pool.submit(_format_many, [todo[i][1] for i in bucket])) for bucket in buckets[1:]]
-            for index in buckets[0]:  # the parent works too
-                out[index] = format_source(todo[index][1])
+            futures = [(bucket, pool.submit(_format_many, [sources[i] for i in bucket])) for bucket in buckets[1:]]
+            for index in buckets[0]:
+                out[index] = format_source(sources[index])
             for bucket, future in futures:
                 for index, text in zip(bucket, future.result(), strict=True):
                     out[index] = text
         return out
 
-    @staticmethod
-    def _find_bad(todo: list[tuple[str, str, str]]) -> str:
-        for path, source, _ in todo:
-            try:
-                format_source(source)
-            except Exception:
-                return path
-        return "?"
+
+def _formats(source: str) -> bool:
+    try:
+        format_source(source)
+    except Exception:
+        return False
+    return True

@@ -30,6 +30,9 @@ RESERVED_ATTRIBUTE_NAMES = frozenset(
         "to_dict", "to_str", "get", "openapi_types", "attribute_map", "read_only_vars",
         "allowed_values", "validations", "discriminator", "additional_properties_type",
         "set_attribute", "self", "cls", "mro",
+        # names the model class body evaluates (`= field(...)`) or that msgspec resolves in
+        # the annotations with the class namespace first; a field of that name shadows them
+        "field", "str", "int", "float", "bool", "bytes", "date", "datetime", "list", "dict",
     }
 )
 RESERVED_PARAMETER_NAMES = frozenset({"self", "kwargs", "api_client"})

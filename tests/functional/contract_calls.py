@@ -346,15 +346,10 @@ class Planner:
         """Simple properties (scalars, lists of scalars) and files; nested objects can't be
         carried by multipart/form-data and are left out (the SDK raises for them)."""
         body = self._body(op, variant, MULTIPART)
-        schema = self.index.flat(self.index.body_schema(op, MULTIPART))
-        props = schema.get("properties", {})
         out: dict[str, Any] = {}
         for name, value in body.items():
             if name in binary:
                 continue
-            prop = self.index.flat(props.get(name, {}))
-            if "anyOf" in prop or "oneOf" in prop:
-                prop = self.index.flat(next(o for o in prop.get("anyOf", prop.get("oneOf")) if not o.get("enum") == [None]))
             if isinstance(value, dict) or (
                 isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)
             ):

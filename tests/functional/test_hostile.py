@@ -32,9 +32,15 @@ TEXT_SITES = tuple(sorted((s for s in hc.SITES if s not in NAME_SITES and s != "
 
 # Known bugs outside the files this suite may change; strict, so they are noticed when fixed.
 NUL_IN_HEADER = pytest.mark.xfail(
-    strict=True, raises=AssertionError,
+    strict=True, raises=(AssertionError, BuildError),
     reason="generator/context.py: BuildContext.header keeps a NUL from info.title/info.version; the "
            "runtime files are copied unformatted behind that header and no longer compile")
+
+
+PATH_HASH_BUG = pytest.mark.xfail(
+    strict=True, raises=AssertionError,
+    reason="plugins/runtime/files/api_client.py: '#' or '?' in a literal path segment is not percent-encoded, so the "
+           "request goes to a truncated path")
 
 
 @pytest.fixture()
@@ -160,9 +166,7 @@ def test_payload_as_property_name_works_or_is_a_located_error(index: int, tmp_pa
 
 
 @pytest.mark.parametrize("index", [
-    pytest.param(i, id=_payload_id(i), marks=[pytest.mark.xfail(
-        strict=True, reason="runtime api_client: '#' or '?' in a literal path segment is not percent-encoded, so "
-                            "the request goes to a truncated path")] if any(c in hc.PAYLOADS[i] for c in "#?") else [])
+    pytest.param(i, id=_payload_id(i), marks=[PATH_HASH_BUG] if any(c in hc.PAYLOADS[i] for c in "#?") else [])
     for i in range(len(hc.PAYLOADS)) if "{" not in hc.PAYLOADS[i]
 ])
 def test_payload_in_a_path_is_sent_literally(index: int, tmp_path: Path, sandbox: Path) -> None:
@@ -170,7 +174,8 @@ def test_payload_in_a_path_is_sent_literally(index: int, tmp_path: Path, sandbox
     build_and_exercise(doc, tmp_path, sandbox)
 
 
-@pytest.mark.parametrize("value", ["{{ cycler.__init__.__globals__.os.system('touch PWNED') }}", "{%x%}", "{#x#}"])
+@pytest.mark.parametrize("value", ["{{ cycler.__init__.__globals__.os.system('touch PWNED') }}", "{%x%}",
+                                   pytest.param("{#x#}", marks=PATH_HASH_BUG)])
 def test_braces_in_a_path_are_a_located_error_or_inert(value: str, tmp_path: Path, sandbox: Path) -> None:
     doc = hc.with_value("path", value)
     try:
@@ -219,12 +224,16 @@ def test_keywords_and_collisions_get_distinct_valid_names(tmp_path: Path, sandbo
     assert sorted(f.json_name for f in coll.fields) == sorted(
         doc["components"]["schemas"]["Coll"]["properties"])
     # every JSON name survives a round trip through the model
+    import msgspec
+
+    # every JSON name survives a round trip through the model (decoding: the constructor also
+    # takes Python names, and `foo_bar` is both the Python name of `fooBar` and a JSON name)
     value = {name: name for name in doc["components"]["schemas"]["Coll"]["properties"]}
-    assert sdk.models.Coll(**value).to_dict() == value
+    assert msgspec.to_builtins(msgspec.json.decode(json.dumps(value), type=sdk.models.Coll)) == value
     # the keyword model: positional required fields, JSON names kept
     klass = next(m for m in result.ir.models if m.pointer == "/components/schemas/class")
     instance = getattr(sdk.models, klass.name)("c", "d", **{"None": "n"})
-    assert instance.to_dict() == {"class": "c", "def": "d", "None": "n"}
+    assert msgspec.to_builtins(instance) == {"class": "c", "def": "d", "None": "n"}
     class_names = [a.class_name for a in result.ir.apis]
     assert len(class_names) == len(set(class_names))
     attrs = [a.attr_name for a in result.ir.apis]
@@ -269,8 +278,13 @@ def test_hostile_case_is_a_clear_error_and_keeps_the_old_output(case: hc.Case, e
     assert lines and all(line.startswith(("error: ", "warning: ")) for line in lines), result.stderr
     errors = [line for line in lines if line.startswith("error: ")]
     assert any(case.error_text in line for line in errors), errors
+    assert hc.tree(existing_output) == before
     if case.error_pointer is not None:
-        assert any(f"#{case.error_pointer}" in line for line in errors), errors
+        located = any(f"#{case.error_pointer}" in line for line in errors)
+        if case.known_bug and not located:
+            pytest.xfail(case.known_bug)
+        assert located, errors
+        assert not case.known_bug, f"fixed, remove known_bug: {errors}"
     else:
         assert all(line.startswith(f"error: {schema}: ") for line in errors), errors
     assert hc.tree(existing_output) == before
@@ -291,3 +305,14 @@ def test_lone_surrogate_is_a_clear_error(site: str, value: str, pointer: str, ex
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-2000:]
     assert f"#{pointer}: " in result.stderr and "lone surrogate" in result.stderr
     assert hc.tree(existing_output) == before
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="plugins/docs code_span() joins '\\n' only; a '\\r' (a line break in Markdown) in an enum "
+                          "value or wire name ends the table row and leaves the rest of the code span as raw HTML")
+def test_docs_code_spans_survive_carriage_returns(tmp_path: Path, sandbox: Path) -> None:
+    build(write_schema(tmp_path, hc.with_value("enum value", "x\r<script>alert(1)</script>`")), tmp_path / "out",
+          package="cr_docs.api")
+    for page in (tmp_path / "out" / "docs").rglob("*.md"):
+        for line in page.read_text(encoding="utf-8").splitlines():  # \r ends a line, as in Markdown
+            assert "<script" not in hc.markdown_outside_code(line).lower(), (page, line)
