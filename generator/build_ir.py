@@ -432,6 +432,10 @@ class IRBuilder:
         base = snake_id[len(tag_prefix):] if snake_id.startswith(tag_prefix) and len(snake_id) > len(tag_prefix) else snake_id
         method_name = identifier(base, "operation", RESERVED_PARAMETER_NAMES | {"api_client"})
         params = self._parameters(op, shared, pointer)
+        declared = {p.wire_name for p in params if p.location == "path"}
+        for variable in re.findall(r"\{([^{}]*)\}", path):
+            if variable not in declared:
+                self.sink.error(pointer, f"the path variable {{{variable}}} has no 'in: path' parameter")
         taken = {p.py_name for p in params}
         body = self._body(op.get("requestBody"), f"{pointer}/requestBody", taken)
         responses, response_type, kind, content_type = self._responses(op.get("responses") or {}, f"{pointer}/responses")
@@ -529,7 +533,7 @@ class IRBuilder:
         success = [r for r in responses if r.status.startswith("2") and r.kind != "none"]
         if success and all(r.kind == "json" for r in success):
             return tuple(sorted({r.content_type for r in success}))
-        types = {r.content_type for r in success}
+        types = {ct for r in success for ct in r.content_types}
         return tuple(sorted(types | {"*/*"})) if types else ()
 
     def _responses(self, responses: Any, pointer: str) -> tuple[list[Response], TypeRef | None, str, str]:
@@ -561,7 +565,7 @@ class IRBuilder:
                 else:
                     kind, type_ref = "binary", TypeRef("binary")
             result.append(Response(str(status), clean_text(response.get("description"), 500), content_type, type_ref,
-                                   kind))  # type: ignore[arg-type]
+                                   kind, tuple(media_types)))  # type: ignore[arg-type]
             if str(status).startswith("2") and (chosen is None or (chosen[1] == "none" and kind != "none")):
                 chosen = (type_ref, kind, content_type)
         if chosen is None:

@@ -27,8 +27,9 @@ class Diagnostic:
     source: str = "schema"
 
     def format(self) -> str:
-        where = f"{self.source}#{self.pointer}" if self.pointer else self.source
-        # one line, always: a schema can put newlines into messages
+        # one line, always: a schema can put newlines into names (pointers) and messages
+        pointer = self.pointer.encode("unicode_escape").decode("ascii") if not self.pointer.isprintable() else self.pointer
+        where = f"{self.source}#{pointer}" if pointer else self.source
         text = " ".join(self.message.split())
         return f"{self.severity}: {where}: {text}"
 

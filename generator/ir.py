@@ -155,6 +155,7 @@ class Response:
     content_type: str = ""
     type: TypeRef | None = None
     kind: Literal["json", "binary", "text", "none"] = "none"
+    content_types: tuple[str, ...] = ()  # every declared media type; content_type is the one decoded
 
 
 @dataclass(frozen=True)

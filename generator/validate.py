@@ -8,12 +8,14 @@ with a JSON pointer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from .errors import BuildError, DiagnosticSink, json_pointer
 
 MAX_DEPTH = 200
+_PATH_TEMPLATE = re.compile(r"^/[^{}]*(\{[^{}/]+\}[^{}]*)*$")
 
 
 def resolve_pointer(document: Any, ref: str) -> Any:
@@ -68,6 +70,51 @@ def check_structure(document: dict[str, Any], sink: DiagnosticSink) -> None:
     info = document.get("info")
     if not isinstance(info, dict):
         sink.error(json_pointer("info"), "the schema has no 'info' object")
+    if isinstance(paths, dict):
+        for path in paths:
+            if not isinstance(path, str) or not _PATH_TEMPLATE.match(path):
+                sink.error(json_pointer("paths", str(path)),
+                           "a path must start with '/' and use '{name}' templates with balanced braces")
+
+
+def check_cycles(document: dict[str, Any], sink: DiagnosticSink) -> None:
+    """A schema that is (through `$ref` or `allOf`) its own ancestor has no finite meaning,
+    and the spec validator recurses forever on it; say where the cycle is instead.
+    A model whose *property* refers back to it (a tree) is fine and not an edge here."""
+    schemas = (document.get("components") or {}).get("schemas") if isinstance(document.get("components"), dict) else None
+    if not isinstance(schemas, dict):
+        return
+    prefix = "#/components/schemas/"
+    edges: dict[str, list[tuple[str, str]]] = {}
+    for name, schema in schemas.items():
+        targets: list[tuple[str, str]] = []
+        if isinstance(schema, dict):
+            if isinstance(schema.get("$ref"), str):
+                targets.append((schema["$ref"], json_pointer("components", "schemas", name, "$ref")))
+            for index, part in enumerate(schema.get("allOf") or [] if isinstance(schema.get("allOf"), list) else []):
+                if isinstance(part, dict) and isinstance(part.get("$ref"), str):
+                    targets.append((part["$ref"], json_pointer("components", "schemas", name, "allOf", index, "$ref")))
+        edges[name] = [(ref[len(prefix):].replace("~1", "/").replace("~0", "~"), where)
+                       for ref, where in targets if ref.startswith(prefix)]
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    reported: set[frozenset[str]] = set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = 1
+        for target, where in edges.get(name, []):
+            if state.get(target) == 1:
+                cycle = trail[trail.index(target):] + [target] if target in trail else [name, target]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    sink.error(where, "circular $ref/allOf: " + " -> ".join(cycle))
+            elif target in edges and state.get(target) is None:
+                visit(target, [*trail, target])
+        state[name] = 2
+
+    for name in edges:
+        if state.get(name) is None:
+            visit(name, [name])
 
 
 def check_refs(document: dict[str, Any], sink: DiagnosticSink) -> None:
@@ -124,6 +171,7 @@ def validate_document(document: dict[str, Any], sink: DiagnosticSink | None = No
     if sink.errors:
         raise BuildError(sink.errors)
     check_refs(document, sink)
+    check_cycles(document, sink)
     if sink.errors:
         raise BuildError(sink.errors)
     check_spec(document, sink)

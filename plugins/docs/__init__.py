@@ -56,7 +56,7 @@ def _page_names(names: list[str]) -> dict[str, str]:
 def code_span(text: str) -> str:
     """Any string as one inline code span (CommonMark rules: a fence longer than any run of
     backticks inside, padded when the text starts or ends with a backtick)."""
-    value = " ".join(str(text).split("\n"))
+    value = " ".join(str(text).splitlines())  # \r, \u2028... end a Markdown line too
     if not value:
         return '`""`'
     longest = run = 0

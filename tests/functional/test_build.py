@@ -188,8 +188,8 @@ def test_cli_ir_and_plugins() -> None:
     plugins = cli("plugins")
     assert plugins.returncode == 0
     lines = plugins.stdout.splitlines()
-    assert [line.split()[1] for line in lines][:6] == ["schema_patches", "versioned_endpoints", "runtime",
-                                                        "models", "apis", "docs"]
+    assert [line.split()[1] for line in lines][:7] == ["schema_patches", "versioned_endpoints", "compat_aliases",
+                                                        "runtime", "models", "apis", "docs"]
     assert cli("build", "--disable-plugin", "nope", "--check").returncode == 2
 
 

@@ -30,19 +30,6 @@ NAME_SITES = ("property name", "required property name")
 TEXT_SITES = tuple(sorted((s for s in hc.SITES if s not in NAME_SITES and s != "path"),
                           key=lambda s: s in ("schema name", "enum schema name")))
 
-# Known bugs outside the files this suite may change; strict, so they are noticed when fixed.
-NUL_IN_HEADER = pytest.mark.xfail(
-    strict=True, raises=(AssertionError, BuildError),
-    reason="generator/context.py: BuildContext.header keeps a NUL from info.title/info.version; the "
-           "runtime files are copied unformatted behind that header and no longer compile")
-
-
-PATH_HASH_BUG = pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="plugins/runtime/files/api_client.py: '#' or '?' in a literal path segment is not percent-encoded, so the "
-           "request goes to a truncated path")
-
-
 @pytest.fixture()
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """cwd is a fresh folder, so that a `PWNED` file would land where we look for it."""
@@ -95,8 +82,6 @@ def assert_located_error(exc: BuildError, pointer_prefix: str | None = None) -> 
         assert any(d.pointer.startswith(pointer_prefix) for d in errors), [d.format() for d in errors]
 
 
-@pytest.mark.xfail(strict=True, reason="generator/errors.py: Diagnostic.format() joins the message into one line "
-                                       "but not the pointer, and a schema name can contain a newline")
 def test_an_error_is_one_line_even_when_the_pointer_has_a_newline() -> None:
     doc = hc.with_value("property name", "x\nimport os")
     from generator.build_ir import build_ir
@@ -138,7 +123,7 @@ def _payload_id(index: int) -> str:
 
 
 @pytest.mark.parametrize("index", [
-    pytest.param(i, id=_payload_id(i), marks=[NUL_IN_HEADER] if "\x00" in hc.PAYLOADS[i] else [])
+    pytest.param(i, id=_payload_id(i))
     for i in range(len(hc.PAYLOADS))
 ])
 def test_payload_in_every_text_site_builds_and_runs_nothing(index: int, tmp_path: Path, sandbox: Path) -> None:
@@ -166,7 +151,7 @@ def test_payload_as_property_name_works_or_is_a_located_error(index: int, tmp_pa
 
 
 @pytest.mark.parametrize("index", [
-    pytest.param(i, id=_payload_id(i), marks=[PATH_HASH_BUG] if any(c in hc.PAYLOADS[i] for c in "#?") else [])
+    pytest.param(i, id=_payload_id(i))
     for i in range(len(hc.PAYLOADS)) if "{" not in hc.PAYLOADS[i]
 ])
 def test_payload_in_a_path_is_sent_literally(index: int, tmp_path: Path, sandbox: Path) -> None:
@@ -175,7 +160,7 @@ def test_payload_in_a_path_is_sent_literally(index: int, tmp_path: Path, sandbox
 
 
 @pytest.mark.parametrize("value", ["{{ cycler.__init__.__globals__.os.system('touch PWNED') }}", "{%x%}",
-                                   pytest.param("{#x#}", marks=PATH_HASH_BUG)])
+                                   "{#x#}"])
 def test_braces_in_a_path_are_a_located_error_or_inert(value: str, tmp_path: Path, sandbox: Path) -> None:
     doc = hc.with_value("path", value)
     try:
@@ -184,8 +169,6 @@ def test_braces_in_a_path_are_a_located_error_or_inert(value: str, tmp_path: Pat
         assert all(d.severity != "error" or d.source == "schema" for d in exc.diagnostics), str(exc)
 
 
-@pytest.mark.xfail(strict=True, reason="generator/validate.py: the spec validator raises on a lone '{' in a "
-                                       "path and the error has no JSON pointer")
 def test_lone_brace_in_a_path_is_a_located_error(tmp_path: Path, sandbox: Path) -> None:
     with pytest.raises(BuildError) as info:
         build(write_schema(tmp_path, hc.with_value("path", "x{")), tmp_path / "out", package="lone_brace.api")
@@ -307,9 +290,6 @@ def test_lone_surrogate_is_a_clear_error(site: str, value: str, pointer: str, ex
     assert hc.tree(existing_output) == before
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="plugins/docs code_span() joins '\\n' only; a '\\r' (a line break in Markdown) in an enum "
-                          "value or wire name ends the table row and leaves the rest of the code span as raw HTML")
 def test_docs_code_spans_survive_carriage_returns(tmp_path: Path, sandbox: Path) -> None:
     build(write_schema(tmp_path, hc.with_value("enum value", "x\r<script>alert(1)</script>`")), tmp_path / "out",
           package="cr_docs.api")

@@ -64,7 +64,5 @@ def test_random_hostile_schema_works_or_is_a_located_error(doc: dict[str, Any], 
                                                            sandbox: Path) -> None:
     folder = tmp_path / f"run{next(_runs)}"
     folder.mkdir()
-    if "\x00" in str(doc["info"].get("title")) + str(doc["info"].get("version")):
-        doc["info"]["title"] = doc["info"]["version"] = "1"  # known bug, see test_hostile.NUL_IN_HEADER
     build_a_or_b(doc, folder, sandbox)
     assert not hc.sentinel_fired(sandbox)

@@ -264,6 +264,7 @@ class _Compiled:
         self.params: dict[str, Param] = {p.name: p for p in spec.params}
         self.required = tuple(p.name for p in spec.params if p.required)
         self.body_param = next((p for p in spec.params if p.location == "body"), None)
+        self.path_parts = _path_parts(spec.path)
         self.accept = _select_accept(spec.accept)
         self.content_type = _select_content_type(spec.request_content_types)
         self.send_content_type = (
@@ -362,6 +363,20 @@ class _Compiled:
                 msgspec.json.Decoder(type=rt) if rt is not None else msgspec.json.Decoder()
             )
         return self._decoder
+
+
+def _path_parts(template: str) -> tuple[tuple[bool, str], ...]:
+    """`/api/tasks/{id}/data` -> literal and parameter parts. Literal parts are percent-encoded
+    once here, so that a `#` or `?` in the path itself can't cut the URL short."""
+    import re
+
+    parts: list[tuple[bool, str]] = []
+    for index, piece in enumerate(re.split(r"\{([^{}]*)\}", template)):
+        if index % 2:
+            parts.append((True, piece))
+        elif piece:
+            parts.append((False, quote(piece, safe="/%:@!$&'()*+,;=-._~")))
+    return tuple(parts)
 
 
 def _select_accept(accepts: Sequence[str]) -> str | None:
@@ -725,7 +740,11 @@ class Endpoint:
         # ---- url & auth ----
         config = client.configuration
         host = config.host
-        resource_path = spec.path.format_map(path_values) if path_values else spec.path
+        resource_path = (
+            "".join(path_values.get(part, "") if is_name else part for is_name, part in c.path_parts)
+            if path_values
+            else "".join(part for _, part in c.path_parts)
+        )
         url = host + resource_path
         if query:
             url += "?" + urlencode(query)
