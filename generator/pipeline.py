@@ -113,18 +113,34 @@ class Build:
         return loaded
 
     def prepare(self, loaded: LoadedSchema) -> dict[str, Any]:
-        """Validate and patch; returns the patched document."""
-        from .validate import check_refs, validate_document
+        """Validate and patch; returns the patched document. The full spec validation runs
+        in the background: call `finish_validation()` before using the result."""
+        from .validate import SpecCheck, check_local, check_refs
 
         document = loaded.document
-        validate_document(document, self.context.diagnostics)
-        self.timer.lap("validate")
-        self._call("cvatgen_patch_schema", schema=document, context=self.context)
-        self.context.diagnostics.raise_if_errors()
-        check_refs(document, self.context.diagnostics)
-        self.context.diagnostics.raise_if_errors()
+        check_local(document, self.context.diagnostics)
+        self.spec_check = SpecCheck(document)
+        self.timer.lap("validate (started)")
+        try:
+            self._call("cvatgen_patch_schema", schema=document, context=self.context)
+            self.context.diagnostics.raise_if_errors()
+            check_refs(document, self.context.diagnostics)
+            self.context.diagnostics.raise_if_errors()
+        except BaseException:
+            self.finish_validation()  # errors in the schema itself come first
+            raise
         self.timer.lap("patch")
         return document
+
+    def finish_validation(self) -> None:
+        """Wait for the spec validation; its errors stop the build (before anything is written)."""
+        check = getattr(self, "spec_check", None)
+        if check is None:
+            return
+        self.spec_check = None
+        self.context.diagnostics.items[:0] = check.diagnostics()
+        self.timer.lap("validate (waited)")
+        self.context.diagnostics.raise_if_errors()
 
     def make_ir(self, document: dict[str, Any]) -> IR:
         from .build_ir import build_ir
@@ -200,9 +216,14 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
             result.timings = build.timer.timings
             return result
     document = build.prepare(loaded)
-    ir = build.make_ir(document)
+    try:
+        ir = build.make_ir(document)
+        files = build.render(ir)
+    except BaseException:
+        build.finish_validation()  # an invalid schema explains a later failure: say that first
+        raise
+    build.finish_validation()
     result.ir = ir
-    files = build.render(ir)
     result.files = files
     result.warnings = build.context.diagnostics.warnings
     if check:
@@ -219,7 +240,13 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
 def run_ir(config: BuildConfig, extra_plugins: Iterable[tuple[str, Any]] = ()) -> IR:
     build = Build(config, extra_plugins)
     document = build.prepare(build.load())
-    return build.make_ir(document)
+    try:
+        ir = build.make_ir(document)
+    except BaseException:
+        build.finish_validation()
+        raise
+    build.finish_validation()
+    return ir
 
 
 def run_patches(config: BuildConfig) -> list[PatchReport]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import BuildError, DiagnosticSink, json_pointer
+from .errors import BuildError, Diagnostic, DiagnosticSink, json_pointer
 
 MAX_DEPTH = 200
 _PATH_TEMPLATE = re.compile(r"^/[^{}]*(\{[^{}/]+\}[^{}]*)*$")
@@ -163,6 +163,57 @@ def check_spec(document: dict[str, Any], sink: DiagnosticSink) -> None:
             sink.warning(pointer, f"a default value does not satisfy its schema: {message}")
         else:
             sink.error(pointer, message)
+
+
+def check_local(document: dict[str, Any], sink: DiagnosticSink) -> None:
+    """The fast checks that later stages rely on: structure, references, cycles."""
+    check_structure(document, sink)
+    if sink.errors:
+        raise BuildError(sink.errors)
+    check_refs(document, sink)
+    check_cycles(document, sink)
+    if sink.errors:
+        raise BuildError(sink.errors)
+
+
+class SpecCheck:
+    """openapi-spec-validator (about half a second on a CVAT schema) in a forked process,
+    so that it runs while the schema is patched, the IR built and the code formatted.
+    `diagnostics()` waits for it. Nothing is written before it has answered."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        import multiprocessing
+
+        self._items: list[Diagnostic] | None = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            sink = DiagnosticSink()
+            check_spec(document, sink)
+            self._items = sink.items
+            return
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_spec_child, args=(document, sender), daemon=True)
+        self._process.start()  # the child gets the document as it is now, before patches
+        sender.close()
+
+    def diagnostics(self) -> list[Diagnostic]:
+        if self._items is None:
+            try:
+                self._items = self._receiver.recv()
+            except (EOFError, OSError):
+                self._items = [Diagnostic("", "the spec validator stopped without an answer")]
+            self._receiver.close()
+            self._process.join()
+        return self._items
+
+
+def _spec_child(document: dict[str, Any], sender: Any) -> None:
+    sink = DiagnosticSink()
+    try:
+        check_spec(document, sink)
+    finally:
+        sender.send(sink.items)
+        sender.close()
 
 
 def validate_document(document: dict[str, Any], sink: DiagnosticSink | None = None) -> DiagnosticSink:

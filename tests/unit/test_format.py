@@ -14,7 +14,9 @@ from tests.conftest import schema_path
 
 def rendered(schema: Path, tmp_path: Path) -> dict[str, str]:
     build = Build(BuildConfig(schema=str(schema), output=tmp_path / "unused", format=False))
-    files = build.render(build.make_ir(build.prepare(build.load())))
+    ir = build.make_ir(build.prepare(build.load()))
+    build.finish_validation()
+    files = build.render(ir)
     return {p: d.decode() for p, d in files.items() if p.endswith(".py")}
 
 
