@@ -27,6 +27,33 @@ class OperationView:
     return_annotation: str
     body_type: str
 
+    @property
+    def signature(self) -> str:
+        """`def name(...) -> ...:` laid out as black would: one line when it fits."""
+        params = [f"{p.name}: {p.annotation}" for p in self.positional]
+        if self.keyword:
+            params.append("*")
+            params += [f"{p.name}: {p.annotation} = {p.default}" for p in self.keyword]
+        params.append("**kwargs: Any")
+        return _layout(f"    def {self.op.method_name}(", ["self", *params], f") -> {self.return_annotation}:", 4)
+
+    @property
+    def call(self) -> str:
+        args = [f"{p.name}={p.name}" for p in (*self.positional, *self.keyword)] + ["**kwargs"]
+        return _layout(f"        return self.{self.op.method_name}_endpoint.call_with_http_info(", args, ")", 8)
+
+
+def _layout(opening: str, items: list[str], closing: str, indent: int) -> str:
+    """One line if it fits black's line length, else one item per line with a trailing
+    comma: both are already black's output, so formatting them costs no re-splitting."""
+    from generator.format import LINE_LENGTH
+
+    one_line = opening + ", ".join(items) + closing
+    if len(one_line) <= LINE_LENGTH:
+        return one_line
+    pad = " " * (indent + 4)
+    return opening + "\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent + closing
+
 
 def _param_annotation(param: Parameter) -> str:
     text = param.type.struct_annotation() if param.type.kind != "binary" else "Any"

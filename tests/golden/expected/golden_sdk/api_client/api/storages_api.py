@@ -27,12 +27,8 @@ _RETRIEVE_CONTENT = EndpointSpec(
     http_method="GET",
     params=(
         Param("id", "path", "int", required=True),
-        Param("manifest_path", "query", "str", required=False),
+        Param("manifest_path", "query", "str"),
     ),
-    request_content_types=(),
-    response_type=None,
-    response_kind="none",
-    accept=(),
     auth=_AUTH_1,
     deprecated="storages_api.retrieve_content() is deprecated; use storages_api.retrieve_content_v2() instead.",
     deprecated_params={
@@ -47,15 +43,12 @@ _RETRIEVE_CONTENT_V2 = EndpointSpec(
     http_method="GET",
     params=(
         Param("id", "path", "int", required=True),
-        Param("prefix", "query", "str", required=False),
+        Param("prefix", "query", "str"),
     ),
-    request_content_types=(),
     response_type="StorageContent",
     response_kind="json",
     accept=("application/vnd.cvat+json",),
     auth=_AUTH_1,
-    deprecated=None,
-    deprecated_params={},
 )
 
 
@@ -118,8 +111,4 @@ class StoragesApi(ApiBase):
         Returns:
             (data, response): data is StorageContent (None with _parse_response=False); response is the urllib3 response.
         """
-        return self.retrieve_content_v2_endpoint.call_with_http_info(
-            id=id,
-            prefix=prefix,
-            **kwargs,
-        )
+        return self.retrieve_content_v2_endpoint.call_with_http_info(id=id, prefix=prefix, **kwargs)

@@ -34,8 +34,6 @@ _CREATE = EndpointSpec(
     response_kind="json",
     accept=("application/vnd.cvat+json",),
     auth=_AUTH_1,
-    deprecated=None,
-    deprecated_params={},
 )
 
 _CREATE_DATA = EndpointSpec(
@@ -45,16 +43,11 @@ _CREATE_DATA = EndpointSpec(
     http_method="POST",
     params=(
         Param("id", "path", "int", required=True),
-        Param("upload_start", "header", "bool", required=False, wire_name="Upload-Start"),
+        Param("upload_start", "header", "bool", wire_name="Upload-Start"),
         Param("data_request", "body", "DataRequest", required=True),
     ),
     request_content_types=("multipart/form-data", "application/json"),
-    response_type=None,
-    response_kind="none",
-    accept=(),
     auth=_AUTH_1,
-    deprecated=None,
-    deprecated_params={},
 )
 
 _LIST = EndpointSpec(
@@ -63,18 +56,15 @@ _LIST = EndpointSpec(
     path="/api/tasks",
     http_method="GET",
     params=(
-        Param("x_organization", "header", "str", required=False, wire_name="X-Organization"),
-        Param("page", "query", "int", required=False),
-        Param("_from", "query", "datetime", required=False, wire_name="from"),
-        Param("ids", "query", "list[int]", required=False, explode=False),
+        Param("x_organization", "header", "str", wire_name="X-Organization"),
+        Param("page", "query", "int"),
+        Param("_from", "query", "datetime", wire_name="from"),
+        Param("ids", "query", "list[int]", explode=False),
     ),
-    request_content_types=(),
     response_type="PaginatedTaskList",
     response_kind="json",
     accept=("application/vnd.cvat+json",),
     auth=_AUTH_1,
-    deprecated=None,
-    deprecated_params={},
 )
 
 _RETRIEVE_PREVIEW = EndpointSpec(
@@ -83,13 +73,9 @@ _RETRIEVE_PREVIEW = EndpointSpec(
     path="/api/tasks/{id}/preview",
     http_method="GET",
     params=(Param("id", "path", "int", required=True),),
-    request_content_types=(),
-    response_type=None,
     response_kind="binary",
     accept=("*/*", "image/jpeg"),
     auth=_AUTH_1,
-    deprecated=None,
-    deprecated_params={},
 )
 
 
@@ -194,11 +180,7 @@ class TasksApi(ApiBase):
             **kwargs,
         )
 
-    def retrieve_preview(
-        self,
-        id: int,
-        **kwargs: Any,
-    ) -> tuple[bytes | None, HTTPResponse]:
+    def retrieve_preview(self, id: int, **kwargs: Any) -> tuple[bytes | None, HTTPResponse]:
         """tasks_retrieve_preview
 
         `GET /api/tasks/{id}/preview`
@@ -211,7 +193,4 @@ class TasksApi(ApiBase):
         Returns:
             (data, response): data is bytes (None with _parse_response=False); response is the urllib3 response.
         """
-        return self.retrieve_preview_endpoint.call_with_http_info(
-            id=id,
-            **kwargs,
-        )
+        return self.retrieve_preview_endpoint.call_with_http_info(id=id, **kwargs)
