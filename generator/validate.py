@@ -217,14 +217,9 @@ def _spec_child(document: dict[str, Any], sender: Any) -> None:
 
 
 def validate_document(document: dict[str, Any], sink: DiagnosticSink | None = None) -> DiagnosticSink:
+    """Every check, in this process (`cvat-gen patches`, tests)."""
     sink = sink or DiagnosticSink()
-    check_structure(document, sink)
-    if sink.errors:
-        raise BuildError(sink.errors)
-    check_refs(document, sink)
-    check_cycles(document, sink)
-    if sink.errors:
-        raise BuildError(sink.errors)
+    check_local(document, sink)
     check_spec(document, sink)
     sink.raise_if_errors()
     return sink

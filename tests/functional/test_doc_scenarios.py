@@ -14,13 +14,13 @@ import json
 import zipfile
 from http import HTTPStatus
 from pathlib import Path
-from pprint import pprint
 from time import sleep
 from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
 
+from tests.functional.doc_examples import DOC_EXAMPLE
 from tests.support.fake_cvat import FakeCvat
 
 pytestmark = pytest.mark.slow
@@ -35,6 +35,7 @@ def sdk(sdk270: ModuleType) -> SimpleNamespace:
 
     pkg = sdk270.__name__
     return SimpleNamespace(
+        package=pkg,
         Configuration=sdk270.Configuration,
         ApiClient=sdk270.ApiClient,
         models=sdk270.models,
@@ -571,50 +572,15 @@ def test_receive_dataset_export(sdk: SimpleNamespace, fake: FakeCvat, tmp_path: 
 
 @pytest.mark.parametrize("bucket_page_size", [1000, 1])
 def test_cloud_storage_content_v2(sdk: SimpleNamespace, bucket_page_size: int, capsys: Any) -> None:
-    ApiClient, Configuration = sdk.ApiClient, sdk.Configuration
     with FakeCvat(bucket_page_size=bucket_page_size) as fake:
         BASE_URL, user, password = fake.url, "admin", "admin"
         cloud_storage_id = 1
 
-        next_token = None
-        files, prefixes = [], []
-        prefix = ""
-
-        with ApiClient(
-            configuration=Configuration(host=BASE_URL, username=user, password=password)
-        ) as api_client:
-            while True:
-                data, response = api_client.cloudstorages_api.retrieve_content_v2(
-                    cloud_storage_id,
-                    **({"prefix": prefix} if prefix else {}),
-                    **({"next_token": next_token} if next_token else {}),
-                )
-                # the data will have the following structure:
-                # {'content': [
-                #     {'mime_type': <image|video|archive|pdf|DIR>, 'name': <name>, 'type': <REG|DIR>},
-                # ],
-                # 'next': <next_token_string|None>}
-                files.extend(
-                    [
-                        prefix + f["name"]
-                        for f in data["content"]
-                        if str(f["type"]) == "REG"
-                    ]
-                )
-                prefixes.extend(
-                    [
-                        prefix + f["name"]
-                        for f in data["content"]
-                        if str(f["type"]) == "DIR"
-                    ]
-                )
-                next_token = data["next"]
-                if next_token:
-                    continue
-                if not len(prefixes):
-                    break
-                prefix = f"{prefixes.pop()}/"
-            pprint(files)  # ['sub/image_1.jpg', 'image_2.jpg']
+        namespace = {"BASE_URL": BASE_URL, "user": user, "password": password,
+                     "cloud_storage_id": cloud_storage_id}
+        # the documented example, as written (tests/functional/doc_examples.py)
+        exec(compile(DOC_EXAMPLE.format(package=sdk.package), "low-level-api", "exec"), namespace)  # noqa: S102
+        files = namespace["files"]
 
         assert sorted(files) == ["image_2.jpg", "sub/image_1.jpg"]
         assert "sub/image_1.jpg" in capsys.readouterr().out

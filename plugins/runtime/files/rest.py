@@ -43,6 +43,60 @@ def make_timeout(value: Timeout) -> urllib3.Timeout | None:
     )
 
 
+def _verb_without_body(method: str) -> Any:
+    def call(
+        self: RESTClientObject,
+        url: str,
+        headers: Mapping[str, Any] | None = None,
+        query_params: Any = None,
+        _parse_response: bool = True,
+        _request_timeout: Timeout = None,
+        _check_status: bool = True,
+    ) -> urllib3.HTTPResponse:
+        return self.request(
+            method,
+            url,
+            query_params=query_params,
+            headers=headers,
+            _parse_response=_parse_response,
+            _request_timeout=_request_timeout,
+            _check_status=_check_status,
+        )
+
+    call.__name__ = call.__qualname__ = method
+    call.__doc__ = f"Send a {method} request (see :meth:`RESTClientObject.request`)."
+    return call
+
+
+def _verb_with_body(method: str) -> Any:
+    def call(
+        self: RESTClientObject,
+        url: str,
+        headers: Mapping[str, Any] | None = None,
+        query_params: Any = None,
+        post_params: Any = None,
+        body: Any = None,
+        _parse_response: bool = True,
+        _request_timeout: Timeout = None,
+        _check_status: bool = True,
+    ) -> urllib3.HTTPResponse:
+        return self.request(
+            method,
+            url,
+            query_params=query_params,
+            headers=headers,
+            post_params=post_params,
+            body=body,
+            _parse_response=_parse_response,
+            _request_timeout=_request_timeout,
+            _check_status=_check_status,
+        )
+
+    call.__name__ = call.__qualname__ = method
+    call.__doc__ = f"Send a {method} request (see :meth:`RESTClientObject.request`)."
+    return call
+
+
 class RESTClientObject:
     """Sends HTTP requests and turns non-2xx responses into ``ApiException`` subclasses."""
 
@@ -195,156 +249,15 @@ class RESTClientObject:
             self.check_status(response)
         return response
 
-    def GET(
-        self,
-        url: str,
-        headers: Mapping[str, Any] | None = None,
-        query_params: Any = None,
-        _parse_response: bool = True,
-        _request_timeout: Timeout = None,
-        _check_status: bool = True,
-    ) -> urllib3.HTTPResponse:
-        return self.request(
-            "GET",
-            url,
-            query_params=query_params,
-            headers=headers,
-            _parse_response=_parse_response,
-            _request_timeout=_request_timeout,
-            _check_status=_check_status,
-        )
-
-    def HEAD(
-        self,
-        url: str,
-        headers: Mapping[str, Any] | None = None,
-        query_params: Any = None,
-        _parse_response: bool = True,
-        _request_timeout: Timeout = None,
-        _check_status: bool = True,
-    ) -> urllib3.HTTPResponse:
-        return self.request(
-            "HEAD",
-            url,
-            query_params=query_params,
-            headers=headers,
-            _parse_response=_parse_response,
-            _request_timeout=_request_timeout,
-            _check_status=_check_status,
-        )
-
-    def OPTIONS(
-        self,
-        url: str,
-        headers: Mapping[str, Any] | None = None,
-        query_params: Any = None,
-        post_params: Any = None,
-        body: Any = None,
-        _parse_response: bool = True,
-        _request_timeout: Timeout = None,
-        _check_status: bool = True,
-    ) -> urllib3.HTTPResponse:
-        return self.request(
-            "OPTIONS",
-            url,
-            query_params=query_params,
-            headers=headers,
-            post_params=post_params,
-            body=body,
-            _parse_response=_parse_response,
-            _request_timeout=_request_timeout,
-            _check_status=_check_status,
-        )
-
-    def DELETE(
-        self,
-        url: str,
-        headers: Mapping[str, Any] | None = None,
-        query_params: Any = None,
-        body: Any = None,
-        _parse_response: bool = True,
-        _request_timeout: Timeout = None,
-        _check_status: bool = True,
-    ) -> urllib3.HTTPResponse:
-        return self.request(
-            "DELETE",
-            url,
-            query_params=query_params,
-            headers=headers,
-            body=body,
-            _parse_response=_parse_response,
-            _request_timeout=_request_timeout,
-            _check_status=_check_status,
-        )
-
-    def POST(
-        self,
-        url: str,
-        headers: Mapping[str, Any] | None = None,
-        query_params: Any = None,
-        post_params: Any = None,
-        body: Any = None,
-        _parse_response: bool = True,
-        _request_timeout: Timeout = None,
-        _check_status: bool = True,
-    ) -> urllib3.HTTPResponse:
-        return self.request(
-            "POST",
-            url,
-            query_params=query_params,
-            headers=headers,
-            post_params=post_params,
-            body=body,
-            _parse_response=_parse_response,
-            _request_timeout=_request_timeout,
-            _check_status=_check_status,
-        )
-
-    def PUT(
-        self,
-        url: str,
-        headers: Mapping[str, Any] | None = None,
-        query_params: Any = None,
-        post_params: Any = None,
-        body: Any = None,
-        _parse_response: bool = True,
-        _request_timeout: Timeout = None,
-        _check_status: bool = True,
-    ) -> urllib3.HTTPResponse:
-        return self.request(
-            "PUT",
-            url,
-            query_params=query_params,
-            headers=headers,
-            post_params=post_params,
-            body=body,
-            _parse_response=_parse_response,
-            _request_timeout=_request_timeout,
-            _check_status=_check_status,
-        )
-
-    def PATCH(
-        self,
-        url: str,
-        headers: Mapping[str, Any] | None = None,
-        query_params: Any = None,
-        post_params: Any = None,
-        body: Any = None,
-        _parse_response: bool = True,
-        _request_timeout: Timeout = None,
-        _check_status: bool = True,
-    ) -> urllib3.HTTPResponse:
-        return self.request(
-            "PATCH",
-            url,
-            query_params=query_params,
-            headers=headers,
-            post_params=post_params,
-            body=body,
-            _parse_response=_parse_response,
-            _request_timeout=_request_timeout,
-            _check_status=_check_status,
-        )
+    # The verb methods keep the keyword names of the openapi-generator client, which
+    # cvat_sdk.core calls directly; they are made by the two factories below.
+    GET = _verb_without_body("GET")
+    HEAD = _verb_without_body("HEAD")
+    OPTIONS = _verb_with_body("OPTIONS")
+    DELETE = _verb_with_body("DELETE")
+    POST = _verb_with_body("POST")
+    PUT = _verb_with_body("PUT")
+    PATCH = _verb_with_body("PATCH")
 
 
 def _header(headers: Mapping[str, Any], name: str) -> str | None:
