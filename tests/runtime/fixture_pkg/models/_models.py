@@ -49,6 +49,7 @@ class AttributeValRequest(Model):
 
 
 class ILabeledShape(IModelData):
+    __slots__ = ()
     id: int | None
     """Server id"""
     type: ShapeType
@@ -71,6 +72,7 @@ class LabeledShape(Model, ILabeledShape):
 
 
 class ILabeledShapeRequest(IModelData):
+    __slots__ = ()
     type: ShapeType
     frame: int
     label_id: int
@@ -88,6 +90,7 @@ class LabeledShapeRequest(Model, ILabeledShapeRequest):
 
 
 class ILabeledImage(IModelData):
+    __slots__ = ()
     frame: int
     label_id: int
 
@@ -104,6 +107,7 @@ class LabeledImage(Model, ILabeledImage):
 
 
 class ILabeledImageRequest(IModelData):
+    __slots__ = ()
     frame: int
     label_id: int
 
@@ -119,6 +123,7 @@ class LabeledImageRequest(Model, ILabeledImageRequest):
 
 
 class ILabeledData(IModelData):
+    __slots__ = ()
     version: int
     tags: list[LabeledImage]
     shapes: list[LabeledShape]
@@ -132,6 +137,7 @@ class LabeledData(Model, ILabeledData):
 
 
 class ILabeledDataRequest(IModelData):
+    __slots__ = ()
     version: int
     tags: list[LabeledImageRequest]
     shapes: list[LabeledShapeRequest]
@@ -151,6 +157,7 @@ class Storage(ModelComposed):
 
 
 class ITaskRead(IModelData):
+    __slots__ = ()
     id: int
     """The task id"""
     name: str
@@ -170,6 +177,7 @@ class TaskRead(Model, ITaskRead):
 
 
 class ITaskWriteRequest(IModelData):
+    __slots__ = ()
     name: str
 
 
@@ -183,6 +191,7 @@ class TaskWriteRequest(Model, ITaskWriteRequest):
 
 
 class IPatchedTaskWriteRequest(IModelData):
+    __slots__ = ()
     name: str
 
 
@@ -202,6 +211,7 @@ class PaginatedTaskReadList(Model):
 
 
 class IDataRequest(IModelData):
+    __slots__ = ()
     image_quality: int
     client_files: list[bytes]
 

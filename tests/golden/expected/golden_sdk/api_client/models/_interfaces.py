@@ -44,6 +44,7 @@ class ShapeType(ModelEnum):
 class IBasicUser(IModelData):
     """Fields of BasicUser"""
 
+    __slots__ = ()
     id: int
     """Read-only."""
     username: str
@@ -52,6 +53,7 @@ class IBasicUser(IModelData):
 class IDataRequest(IModelData):
     """Fields of DataRequest"""
 
+    __slots__ = ()
     image_quality: int
     client_files: list[bytes]
     job_file_mapping: list[list[str]]
@@ -60,6 +62,7 @@ class IDataRequest(IModelData):
 class IPaginatedTaskList(IModelData):
     """Fields of PaginatedTaskList"""
 
+    __slots__ = ()
     count: int
     next: str | None
     results: list[TaskRead]
@@ -68,6 +71,7 @@ class IPaginatedTaskList(IModelData):
 class IStorageContent(IModelData):
     """Fields of StorageContent"""
 
+    __slots__ = ()
     content: list[dict[str, Any]]
     next: str | None
 
@@ -75,6 +79,7 @@ class IStorageContent(IModelData):
 class ITaskRead(IModelData):
     """Fields of TaskRead"""
 
+    __slots__ = ()
     id: int
     """Read-only."""
     name: str
@@ -96,6 +101,7 @@ class ITaskRead(IModelData):
 class ITaskWriteRequest(IModelData):
     """Fields of TaskWriteRequest"""
 
+    __slots__ = ()
     name: str
     owner_id: int | None
     shape: ShapeType
