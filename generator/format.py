@@ -227,7 +227,10 @@ class Formatter:
             missing = list(plan.missing())
             self.hits += len(plan.keys) - len(missing)
             self.misses += len(missing)
-            if missing:
+            if len(missing) == len(plan.chunks):
+                # nothing cached: format the file as it is (no re-spacing for black to undo)
+                jobs.append((plan, missing, files[plan.path]))
+            elif missing:
                 # one black call per file, however many statements it needs
                 jobs.append((plan, missing, _SEPARATOR.join(plan.chunks[i].text for i in missing) + "\n"))
         if jobs:

@@ -96,6 +96,68 @@ def _collection(values: list[str], open_: str, close: str, prefix: int, indent: 
     return open_ + "\n" + "".join(f"{pad}{v},\n" for v in values) + " " * indent + close
 
 
+def layout_brackets(
+    opening: str, items: list[str], closing: str, indent: int, trailer: str = "", is_tuple: bool = False
+) -> str:
+    """`opening item, item closing` laid out the way black leaves it, so that formatting the
+    generated code needs no re-splitting (which is what makes black slow): on one line when
+    it fits, else one item per line with a trailing comma (black keeps that layout), an item
+    that is itself too long wrapped as black wraps it. `opening` holds the indentation of
+    its line; `trailer` follows `closing` (`,` or `:`)."""
+    from .format import LINE_LENGTH
+
+    one_line = opening + ", ".join(items) + ("," if is_tuple and len(items) == 1 else "") + closing + trailer
+    if len(one_line) <= LINE_LENGTH or not items:
+        return one_line
+    lines = [wrap_item(item, indent + 4) for item in items]
+    return opening + "\n" + "".join(f"{line},\n" for line in lines) + " " * indent + closing + trailer
+
+
+def wrap_item(item: str, indent: int) -> str:
+    """One item of an exploded list, at `indent`, wrapped when it is too long."""
+    from .format import LINE_LENGTH
+
+    pad = " " * indent
+    if len(pad) + len(item) + 1 <= LINE_LENGTH:
+        return pad + item
+    call = _split_call(item)
+    if call is not None:
+        name, args = call
+        return layout_brackets(f"{pad}{name}(", args, ")", indent)
+    name, colon, rest = item.partition(": ")
+    if colon and name.isidentifier():
+        annotation, eq, default = rest.partition(" = ")
+        tail = f" = {default}" if eq else ""
+        return f"{pad}{name}: (\n{pad}    {annotation}\n{pad}){tail}"
+    return pad + item
+
+
+def _split_call(item: str) -> tuple[str, list[str]] | None:
+    """`Name(a, b="x, y")` -> ("Name", ["a", 'b="x, y"']) for the simple calls we generate."""
+    import ast
+
+    if not item.endswith(")") or "(" not in item:
+        return None
+    name = item[: item.index("(")]
+    if not name.isidentifier():
+        return None
+    try:
+        node = ast.parse(item, mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(node, ast.Call):
+        return None
+    args = [ast.get_source_segment(item, a) or "" for a in node.args]
+    args += [f"{k.arg}={ast.get_source_segment(item, k.value)}" for k in node.keywords]
+    return name, args
+
+
+def set_literal(items: object, prefix: int = 0, indent: int = 0) -> str:
+    from .naming import py_literal
+
+    return _collection([py_literal(v) for v in items], "{", "}", prefix, indent)  # type: ignore[attr-defined]
+
+
 def tuple_literal(items: object, prefix: int = 0, indent: int = 0) -> str:
     from .naming import py_literal
 
@@ -125,7 +187,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(line=lambda text, limit=300: docstring_body(comment_text(text, limit)), doc=docstring_body, lit=py_literal, comment=comment_text, md=markdown_text,
-                                mdcell=markdown_cell, tup=tuple_literal, dct=dict_literal)
+                                mdcell=markdown_cell, tup=tuple_literal, dct=dict_literal, setlit=set_literal)
 
     def render(self, template: str, **values: Any) -> str:
         import jinja2

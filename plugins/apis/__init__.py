@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from generator.context import BuildContext, OutputFile
 from generator.hookspecs import hookimpl
 from generator.ir import IR, Api, Operation, Parameter, TypeRef
+from generator.naming import py_literal
+from generator.render import layout_brackets
 
 CVATGEN_ORDER = 50
 
@@ -29,30 +31,38 @@ class OperationView:
 
     @property
     def signature(self) -> str:
-        """`def name(...) -> ...:` laid out as black would: one line when it fits."""
+        """`def name(...) -> ...:`, laid out as black leaves it."""
         params = [f"{p.name}: {p.annotation}" for p in self.positional]
         if self.keyword:
             params.append("*")
             params += [f"{p.name}: {p.annotation} = {p.default}" for p in self.keyword]
         params.append("**kwargs: Any")
-        return _layout(f"    def {self.op.method_name}(", ["self", *params], f") -> {self.return_annotation}:", 4)
+        return layout_brackets(f"    def {self.op.method_name}(", ["self", *params],
+                               f") -> {self.return_annotation}", 4, ":")
 
     @property
     def call(self) -> str:
         args = [f"{p.name}={p.name}" for p in (*self.positional, *self.keyword)] + ["**kwargs"]
-        return _layout(f"        return self.{self.op.method_name}_endpoint.call_with_http_info(", args, ")", 8)
+        return layout_brackets(f"        return self.{self.op.method_name}_endpoint.call_with_http_info(",
+                               args, ")", 8)
 
-
-def _layout(opening: str, items: list[str], closing: str, indent: int) -> str:
-    """One line if it fits black's line length, else one item per line with a trailing
-    comma: both are already black's output, so formatting them costs no re-splitting."""
-    from generator.format import LINE_LENGTH
-
-    one_line = opening + ", ".join(items) + closing
-    if len(one_line) <= LINE_LENGTH:
-        return one_line
-    pad = " " * (indent + 4)
-    return opening + "\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent + closing
+    @property
+    def params_text(self) -> str:
+        """The spec's `params=(Param(...), ...)`, or "" when there are none."""
+        op = self.op
+        calls = []
+        for p in op.params:
+            extra = ", required=True" if p.required else ""
+            if p.wire_name != p.py_name:
+                extra += f", wire_name={py_literal(p.wire_name)}"
+            if not p.explode:
+                extra += ", explode=False"
+            calls.append(f"Param({py_literal(p.py_name)}, {py_literal(p.location)}, "
+                         f"{py_literal(p.type.struct_annotation())}{extra})")
+        if op.body is not None:
+            required = ", required=True" if op.body.required else ""
+            calls.append(f'Param({py_literal(op.body.py_name)}, "body", {py_literal(self.body_type)}{required})')
+        return layout_brackets("    params=(", calls, ")", 4, ",", is_tuple=True) if calls else ""
 
 
 def _param_annotation(param: Parameter) -> str:
@@ -136,5 +146,7 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
                              for op in api.operations}
         files.append(OutputFile(f"{base}/api/{api.module_name}.py", context.render(
             "apis/api.py.j2", ir=ir, api=api, views=views, type_names=_type_names(api), auth_names=auth_names,
-            deprecated_params=deprecated_params, status_responses=status_responses)))
+            deprecated_params=deprecated_params, status_responses=status_responses,
+            endpoint_specs=layout_brackets("    _endpoint_specs = (", [f"_{op.method_name.upper()}" for op in api.operations],
+                                           ")", 4, is_tuple=True))))
     return files

@@ -14,6 +14,7 @@ from generator.context import BuildContext, OutputFile
 from generator.hookspecs import hookimpl
 from generator.ir import IR, Field, ModelDef
 from generator.naming import py_literal
+from generator.render import layout_brackets
 
 CVATGEN_ORDER = 40
 
@@ -56,6 +57,10 @@ def _bases(model: ModelDef) -> str:
     return f"Model, {model.interface}" if model.interface else "Model"
 
 
+def _class_header(model: ModelDef) -> str:
+    return layout_brackets(f"class {model.name}(", [*_bases(model).split(", "), "kw_only=True"], ")", 0, ":")
+
+
 def _topological(models: tuple[ModelDef, ...]) -> list[ModelDef]:
     """Base classes must be defined before their subclasses; otherwise alphabetical."""
     by_name = {m.name: m for m in models}
@@ -96,6 +101,6 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
             "models/_interfaces.py.j2", ir=ir, enums=ir.enums, models=models, fields=views)),
         OutputFile(f"{base}/models/_models.py", context.render(
             "models/_models.py.j2", ir=ir, enums=ir.enums, models=models, fields=views, positional=positional, read_only=read_only,
-            allowed=allowed, bases=_bases)),
+            allowed=allowed, class_header=_class_header)),
         OutputFile(f"{base}/models/__init__.py", context.render("models/__init__.py.j2", ir=ir, names=names)),
     ]

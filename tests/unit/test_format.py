@@ -58,3 +58,14 @@ def test_not_python_is_a_format_error(tmp_path: Path) -> None:
 
 def test_statements_sharing_a_line_keep_the_file_whole() -> None:
     assert len(split_chunks("a = 1; b = 2\nc = 3\n")) == 1
+
+
+def test_templates_already_lay_out_code_as_black_does(sources: dict[str, str]) -> None:
+    """Black is the slowest stage, and it is about twice as slow on code it must re-split:
+    the templates (and generator.render.layout_brackets) write what black would write.
+    This guards the build time, not correctness."""
+    from plugins.runtime import RUNTIME_MODULES
+
+    unstable = sorted(path for path, text in sources.items()
+                      if path.rsplit("/", 1)[-1] not in RUNTIME_MODULES and format_source(text) != text)
+    assert not unstable, f"black re-lays out these generated files: {unstable}"

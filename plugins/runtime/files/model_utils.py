@@ -16,6 +16,7 @@ import enum
 import io
 import re
 from datetime import date, datetime, time
+from collections.abc import Set as AbstractSet
 from typing import Any, ClassVar, Iterator
 
 import msgspec
@@ -258,7 +259,7 @@ class OpenApiModel(msgspec.Struct, kw_only=True, omit_defaults=True, gc=False, m
 
     _positional: ClassVar[tuple[str, ...]] = ()
     """Constructor arguments that may be given positionally (set by the generator)."""
-    read_only_vars: ClassVar[frozenset[str]] = frozenset()
+    read_only_vars: ClassVar[AbstractSet[str]] = frozenset()
     """Fields that only the server writes (set by the generator)."""
 
     @_ClassProperty

@@ -25,10 +25,7 @@ _RETRIEVE_CONTENT = EndpointSpec(
     operation_id="storages_retrieve_content",
     path="/api/storages/{id}/content",
     http_method="GET",
-    params=(
-        Param("id", "path", "int", required=True),
-        Param("manifest_path", "query", "str"),
-    ),
+    params=(Param("id", "path", "int", required=True), Param("manifest_path", "query", "str")),
     auth=_AUTH_1,
     deprecated="storages_api.retrieve_content() is deprecated; use storages_api.retrieve_content_v2() instead.",
     deprecated_params={
@@ -41,10 +38,7 @@ _RETRIEVE_CONTENT_V2 = EndpointSpec(
     operation_id="storages_retrieve_content_v2",
     path="/api/storages/{id}/content-v2",
     http_method="GET",
-    params=(
-        Param("id", "path", "int", required=True),
-        Param("prefix", "query", "str"),
-    ),
+    params=(Param("id", "path", "int", required=True), Param("prefix", "query", "str")),
     response_type="StorageContent",
     response_kind="json",
     accept=("application/vnd.cvat+json",),
@@ -55,10 +49,7 @@ _RETRIEVE_CONTENT_V2 = EndpointSpec(
 class StoragesApi(ApiBase):
     """StoragesApi: the `storages` operations of the API."""
 
-    _endpoint_specs = (
-        _RETRIEVE_CONTENT,
-        _RETRIEVE_CONTENT_V2,
-    )
+    _endpoint_specs = (_RETRIEVE_CONTENT, _RETRIEVE_CONTENT_V2)
 
     retrieve_content_endpoint: Endpoint
     retrieve_content_v2_endpoint: Endpoint

@@ -82,12 +82,7 @@ _RETRIEVE_PREVIEW = EndpointSpec(
 class TasksApi(ApiBase):
     """TasksApi: the `tasks` operations of the API."""
 
-    _endpoint_specs = (
-        _CREATE,
-        _CREATE_DATA,
-        _LIST,
-        _RETRIEVE_PREVIEW,
-    )
+    _endpoint_specs = (_CREATE, _CREATE_DATA, _LIST, _RETRIEVE_PREVIEW)
 
     create_endpoint: Endpoint
     create_data_endpoint: Endpoint

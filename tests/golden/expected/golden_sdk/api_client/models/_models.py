@@ -33,7 +33,7 @@ class BasicUser(Model, IBasicUser, kw_only=True):
     id: int | UnsetType = UNSET
     username: str
     _positional: ClassVar[tuple[str, ...]] = ("username",)
-    read_only_vars: ClassVar[frozenset[str]] = frozenset(("id",))
+    read_only_vars: ClassVar[set[str]] = {"id"}
 
 
 class DataRequest(Model, IDataRequest, kw_only=True):
@@ -76,7 +76,7 @@ class TaskRead(Model, ITaskRead, kw_only=True):
     conv_mask_to_poly: bool | UnsetType = field(default=UNSET, name="convMaskToPoly")
     labels: list[str] | UnsetType = UNSET
     _positional: ClassVar[tuple[str, ...]] = ("name",)
-    read_only_vars: ClassVar[frozenset[str]] = frozenset(("id", "status"))
+    read_only_vars: ClassVar[set[str]] = {"id", "status"}
     allowed_values: ClassVar[dict[tuple[str], dict[str, str]]] = {
         ("status",): {"RECTANGLE": "rectangle", "POLYGON": "polygon"},
         ("mode",): {"ANNOTATION": "annotation", "INTERPOLATION": "interpolation"},
@@ -87,7 +87,7 @@ class TaskReadOwner(BasicUser, kw_only=True):
     """TaskReadOwner"""
 
     _positional: ClassVar[tuple[str, ...]] = ("username",)
-    read_only_vars: ClassVar[frozenset[str]] = frozenset(("id",))
+    read_only_vars: ClassVar[set[str]] = {"id"}
     _composed_of: ClassVar[tuple[str, ...]] = ("BasicUser",)
 
 
