@@ -8,17 +8,53 @@ unique package names (`--package`), so several releases can be imported side by 
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = (ROOT.parent / "shared" / "schemas").resolve()
 RELEASES = [p.stem.removeprefix("cvat-") for p in sorted(SCHEMAS.glob("cvat-*.json"))]
+
+
+# --- summary tables of the contract and skew tests ------------------------------------------
+# The tests record one row each with ``record_property`` (which pytest-xdist ships from the
+# workers to the controller). These hooks live in the root conftest because the controller
+# of an xdist run loads only this one.
+
+SUMMARY_KEYS = {
+    "contract_summary": "Contract: every operation of every release against its ContractServer",
+    "skew_summary": "Version skew: SDK of release A against a ContractServer of release B "
+    "(extra fields + unknown enum values)",
+}
+_rows: dict[str, list[dict[str, Any]]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "call":
+        return
+    for key, value in report.user_properties:
+        if key in SUMMARY_KEYS:
+            _rows.setdefault(key, []).append(json.loads(value) if isinstance(value, str) else value)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.functional.contract_calls import format_table
+
+    for key, title in SUMMARY_KEYS.items():
+        rows = _rows.get(key)
+        if not rows:
+            continue
+        rows = sorted(rows, key=lambda r: tuple(str(r.get(h, "")) for h in rows[0]))
+        headers = list(rows[0])
+        terminalreporter.write_sep("=", title)
+        terminalreporter.write_line(format_table(headers, [[r.get(h, "") for h in headers] for r in rows]))
 
 
 def schema_path(release: str = "2.70.0") -> Path:

@@ -3,9 +3,8 @@
 The generated SDKs are built once per test process (session scope) under unique package
 names (``contract_2_70_0.api_client``), so several releases import side by side.
 
-Each contract/skew test records its summary row with ``record_property`` (which
-pytest-xdist ships from the workers to the controller); the hooks below collect those
-rows and print one table per kind at the end of the run, whatever ``-s``/``-r`` says.
+Each contract/skew test records its summary row with ``record_property``; the hooks in
+tests/conftest.py print them as tables at the end of the run.
 """
 
 from __future__ import annotations
@@ -20,12 +19,6 @@ import pytest
 
 from tests.conftest import build, import_generated, schema_path
 
-SUMMARY_KEYS = {
-    "contract_summary": "Contract: every operation of every release against its ContractServer",
-    "skew_summary": "Version skew: SDK of release A against a ContractServer of release B "
-    "(extra fields + unknown enum values)",
-}
-_rows: dict[str, list[dict[str, Any]]] = {}
 
 
 @pytest.fixture(scope="session")
@@ -54,24 +47,3 @@ def load_schema() -> Callable[[str], dict[str, Any]]:
         return cache[release]
 
     return get
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when != "call":
-        return
-    for key, value in report.user_properties:
-        if key in SUMMARY_KEYS:
-            _rows.setdefault(key, []).append(json.loads(value) if isinstance(value, str) else value)
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    from tests.functional.contract_calls import format_table
-
-    for key, title in SUMMARY_KEYS.items():
-        rows = _rows.get(key)
-        if not rows:
-            continue
-        rows = sorted(rows, key=lambda r: tuple(str(r.get(h, "")) for h in rows[0]))
-        headers = list(rows[0])
-        terminalreporter.write_sep("=", title)
-        terminalreporter.write_line(format_table(headers, [[r.get(h, "") for h in headers] for r in rows]))

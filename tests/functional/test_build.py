@@ -197,3 +197,58 @@ def test_diff_between_releases() -> None:
     result = cli("diff", str(schema_path("2.69.0")), str(schema_path("2.70.0")))
     assert result.returncode == 0
     assert result.stdout.strip()
+
+
+def test_build_from_a_live_server_url_and_http_errors(tmp_path: Path) -> None:
+    """`--schema http://...` as a server's /api/schema/ serves it; an HTTP error is one line."""
+    import http.server
+    import threading
+
+    body = schema_path("2.70.0").read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            if self.path.startswith("/api/schema/"):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/vnd.oai.openapi+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                self.send_error(404)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        from_url, from_file = tmp_path / "url", tmp_path / "file"
+        assert cli("build", "-q", "-o", str(from_url), "--schema", f"{base}/api/schema/?format=json").returncode == 0
+        assert cli("build", "-q", "-o", str(from_file)).returncode == 0
+        a, b = tree(from_url), tree(from_file)
+        a.pop(MANIFEST_NAME), b.pop(MANIFEST_NAME)
+        assert a == b
+        missing = cli("build", "-o", str(tmp_path / "x"), "--schema", f"{base}/nope")
+        assert missing.returncode == 2 and "HTTP 404" in missing.stderr and "Traceback" not in missing.stderr
+        assert len(missing.stderr.strip().splitlines()) == 1
+        assert not (tmp_path / "x").exists()
+    finally:
+        server.shutdown()
+
+
+def test_output_is_an_installable_distribution(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(schema_path("2.70.0"), out)
+    target = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
+                             str(target), str(out)], capture_output=True, text=True, timeout=600)
+    if result.returncode != 0 and "Could not find a version" in result.stderr:
+        pytest.skip("no package index for the build backend: " + result.stderr.strip()[-200:])
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (target / "cvat_sdk/api_client/py.typed").is_file()
+    probe = subprocess.run([sys.executable, "-c", "from cvat_sdk.api_client import ApiClient, models; "
+                            "print(models.TaskRead.__name__)"], cwd=tmp_path, capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(target)})
+    assert probe.stdout.strip() == "TaskRead", probe.stderr
