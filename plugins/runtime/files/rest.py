@@ -43,32 +43,9 @@ def make_timeout(value: Timeout) -> urllib3.Timeout | None:
     )
 
 
-def _verb_without_body(method: str) -> Any:
-    def call(
-        self: RESTClientObject,
-        url: str,
-        headers: Mapping[str, Any] | None = None,
-        query_params: Any = None,
-        _parse_response: bool = True,
-        _request_timeout: Timeout = None,
-        _check_status: bool = True,
-    ) -> urllib3.HTTPResponse:
-        return self.request(
-            method,
-            url,
-            query_params=query_params,
-            headers=headers,
-            _parse_response=_parse_response,
-            _request_timeout=_request_timeout,
-            _check_status=_check_status,
-        )
+def _verb(method: str) -> Any:
+    """`RESTClientObject.GET`, `.POST`...: `request` with the method filled in."""
 
-    call.__name__ = call.__qualname__ = method
-    call.__doc__ = f"Send a {method} request (see :meth:`RESTClientObject.request`)."
-    return call
-
-
-def _verb_with_body(method: str) -> Any:
     def call(
         self: RESTClientObject,
         url: str,
@@ -250,14 +227,14 @@ class RESTClientObject:
         return response
 
     # The verb methods keep the keyword names of the openapi-generator client, which
-    # cvat_sdk.core calls directly; they are made by the two factories below.
-    GET = _verb_without_body("GET")
-    HEAD = _verb_without_body("HEAD")
-    OPTIONS = _verb_with_body("OPTIONS")
-    DELETE = _verb_with_body("DELETE")
-    POST = _verb_with_body("POST")
-    PUT = _verb_with_body("PUT")
-    PATCH = _verb_with_body("PATCH")
+    # cvat_sdk.core calls directly; they are made by `_verb`.
+    GET = _verb("GET")
+    HEAD = _verb("HEAD")
+    OPTIONS = _verb("OPTIONS")
+    DELETE = _verb("DELETE")
+    POST = _verb("POST")
+    PUT = _verb("PUT")
+    PATCH = _verb("PATCH")
 
 
 def _header(headers: Mapping[str, Any], name: str) -> str | None:
