@@ -81,7 +81,7 @@ class Chunk:
     """One top-level statement with the comments before it; no blank lines at either end."""
 
     text: str
-    kind: str  # "block" (def/class), "import", "docstring" or "other"
+    kind: str  # "block" (def/class), "import", "docstring", "comment" or "other"
     blank_before: int  # blank lines before it in the source being split
 
 
@@ -97,25 +97,46 @@ def _kind(node: ast.stmt, index: int) -> str:
 
 
 def split_chunks(source: str) -> list[Chunk]:
-    """Top-level statements of `source` (SyntaxError if it isn't Python). Comments belong to
-    the statement after them; blank lines between statements belong to no chunk."""
+    """Top-level statements of `source` (SyntaxError if it isn't Python). A comment right
+    above a statement belongs to it; a comment block that blank lines separate from the
+    next statement is a chunk of its own, as black spaces it on its own. Blank lines
+    between chunks belong to no chunk."""
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
     shares_a_line = any(b.lineno <= (a.end_lineno or a.lineno) for a, b in zip(tree.body, tree.body[1:]))
     if not tree.body or shares_a_line:  # `a = 1; b = 2`: keep the file whole
         return [Chunk(source.strip("\n"), "other", 0)] if source.strip() else []
-    chunks = []
-    start = 0
-    for index, node in enumerate(tree.body):
-        end = node.end_lineno or node.lineno
-        if index + 1 == len(tree.body):
-            end = len(lines)  # trailing comments stay with the last statement
-        body = lines[start:end]
-        blank = 0
+    chunks: list[Chunk] = []
+    carried = 0  # blank lines at the end of the previous region: they come before the next chunk
+
+    def add(body: list[str], kind: str) -> None:
+        nonlocal carried
+        blank = carried
         while body and not body[0].strip():
             body.pop(0)
             blank += 1
-        chunks.append(Chunk("".join(body).rstrip("\n"), _kind(node, index), blank))
+        trailing = 0
+        while body and not body[-1].strip():
+            body.pop()
+            trailing += 1
+        if body:
+            chunks.append(Chunk("".join(body).rstrip("\n"), kind, blank))
+            carried = trailing
+        else:
+            carried = blank + trailing
+
+    start = 0
+    for index, node in enumerate(tree.body):
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) - 1
+        # the comments attached to the statement: the lines right above it, up to a blank one
+        attached = first
+        while attached > start and lines[attached - 1].strip():
+            attached -= 1
+        if index and any(line.strip() for line in lines[start:attached]):
+            add(lines[start:attached], "comment")
+            start = attached
+        end = len(lines) if index + 1 == len(tree.body) else (node.end_lineno or node.lineno)
+        add(lines[start:end], _kind(node, index))
         start = end
     return chunks
 

@@ -16,7 +16,13 @@ from generator.ir import IR
 CVATGEN_ORDER = 30
 FILES = Path(__file__).parent / "files"
 RUNTIME_MODULES = (
-    "api_client.py", "configuration.py", "endpoint.py", "exceptions.py", "model_utils.py", "rest.py",
+    "api_client.py",
+    "configuration.py",
+    "endpoint.py",
+    "exceptions.py",
+    "model_utils.py",
+    "rest.py",
+    "serialization.py",
 )
 
 

@@ -19,13 +19,12 @@ from .endpoint import (
     Endpoint,
     EndpointSpec,
     Param,
-    _file_tuple,
-    _param_str,
     _select_accept,
     _select_content_type,
     resolve_type,
 )
 from .exceptions import ApiException, ApiTypeError, ApiValueError, exception_for_status
+from .serialization import _file_tuple, _param_str
 
 if TYPE_CHECKING:
     from urllib3 import HTTPResponse

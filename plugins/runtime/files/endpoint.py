@@ -10,10 +10,18 @@ and shared by all clients, so a call costs little more than the HTTP round trip.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 from urllib.parse import quote, urlencode
 
 from .exceptions import ApiTypeError, ApiValueError, exception_for_status
+from .serialization import (
+    _body_items,
+    _encode_json,
+    _is_model_class,
+    _param_str,
+    form_fields,
+    resolve_type,
+)
 
 if TYPE_CHECKING:
     from urllib3 import HTTPResponse
@@ -179,73 +187,6 @@ class EndpointSpec(_Frozen):
 
 
 # --------------------------------------------------------------------------------------
-# type expressions
-# --------------------------------------------------------------------------------------
-
-
-class _TypeNamespace(dict):  # type: ignore[type-arg]
-    """Names usable in type expressions: a few builtins, then the models package."""
-
-    def __init__(self, models: Any) -> None:
-        import datetime
-        import typing
-
-        super().__init__(
-            int=int,
-            str=str,
-            bool=bool,
-            float=float,
-            bytes=bytes,
-            date=datetime.date,
-            datetime=datetime.datetime,
-            Any=typing.Any,
-            list=list,
-            dict=dict,
-            None_=None,
-            file_type=bytes,
-        )
-        self["None"] = None
-        self._models = models
-
-    def __missing__(self, key: str) -> Any:
-        try:
-            return getattr(self._models, key)
-        except AttributeError:
-            raise ApiTypeError(f"Unknown type name {key!r} in an endpoint spec") from None
-
-
-_TYPE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_[], |")
-_type_cache: dict[tuple[str, str], Any] = {}
-
-
-def _models_module() -> Any:
-    import importlib
-
-    return importlib.import_module(".models", __package__)
-
-
-def resolve_type(expr: str) -> Any:
-    """Resolve a generator type expression (``"list[LabeledShape] | None"``) to a type.
-    Only identifiers, ``[]``, ``,`` and ``|`` are allowed, so this eval runs no code."""
-    key = (__package__ or "", expr)
-    try:
-        return _type_cache[key]
-    except KeyError:
-        pass
-    if not expr or not set(expr) <= _TYPE_CHARS:
-        raise ApiTypeError(f"Invalid type expression {expr!r}")
-    value = eval(expr, {"__builtins__": {}}, _TypeNamespace(_models_module()))  # noqa: S307
-    _type_cache[key] = value
-    return value
-
-
-def _is_model_class(tp: Any) -> bool:
-    from .model_utils import OpenApiModel
-
-    return isinstance(tp, type) and issubclass(tp, OpenApiModel)
-
-
-# --------------------------------------------------------------------------------------
 # per-spec tables
 # --------------------------------------------------------------------------------------
 
@@ -401,104 +342,6 @@ def _select_content_type(content_types: Sequence[str]) -> str | None:
     if "application/json" in lowered or "*/*" in lowered:
         return "application/json"
     return content_types[0]
-
-
-# --------------------------------------------------------------------------------------
-# value serialization
-# --------------------------------------------------------------------------------------
-
-
-def _param_str(value: Any) -> str:
-    """A scalar parameter as text: bools as true/false, enums by value, dates ISO."""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, str):
-        return str.__str__(value)  # the value of a str enum, not "Enum.NAME"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "value") and not isinstance(value, (int, float)):
-        return str(value.value)
-    return str(value)
-
-
-def _file_tuple(name: str, value: Any) -> tuple[str, bytes, str]:
-    """(filename, data, mime type) of a file object, read and closed as the old SDK does."""
-    import mimetypes
-    import os
-
-    from .model_utils import get_file_data_and_close_file
-
-    if getattr(value, "closed", False):
-        raise ApiValueError(f"The passed in file for {name} must be open.")
-    filename = os.path.basename(str(getattr(value, "name", name)))
-    data = get_file_data_and_close_file(value)
-    mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    return filename, data, mime
-
-
-def _form_value(name: str, value: Any) -> Any:
-    from .model_utils import OpenApiModel, _is_file
-
-    if _is_file(value):
-        return _file_tuple(name, value)
-    if isinstance(value, (bytes, bytearray)):
-        return (name, bytes(value), "application/octet-stream")
-    if isinstance(value, tuple) and len(value) in (2, 3) and isinstance(value[1], (bytes, str)):
-        return value  # an explicit (filename, data[, mime]) file part
-    if isinstance(value, (dict, list, OpenApiModel)):
-        raise ApiValueError(
-            f"The field '{name}' holds a nested {type(value).__name__}, which "
-            "multipart/form-data can't carry. Send the files and simple fields in one "
-            "multipart request, and the nested fields in a separate application/json request.",
-            [name],
-        )
-    return _param_str(value)
-
-
-def form_fields(items: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    """Form fields of a body: files become file parts, lists ``name[i]`` parts, scalars text."""
-    fields: list[tuple[str, Any]] = []
-    for name, value in items:
-        if value is None:
-            continue
-        if isinstance(value, (list, tuple)) and not (
-            isinstance(value, tuple) and len(value) in (2, 3) and isinstance(value[1], (bytes, str))
-        ):
-            for index, item in enumerate(value):
-                item_name = f"{name}[{index}]"
-                fields.append((item_name, _form_value(item_name, item)))
-        else:
-            fields.append((name, _form_value(name, value)))
-    return fields
-
-
-def _body_items(body: Any) -> list[tuple[str, Any]]:
-    from .model_utils import UNSET, OpenApiModel, _info
-
-    if isinstance(body, OpenApiModel):
-        wires = _info(type(body)).py_to_wire
-        return [
-            (wires[n], v) for n in body.__struct_fields__ if (v := getattr(body, n)) is not UNSET
-        ]
-    if isinstance(body, Mapping):
-        return [(k, v) for k, v in body.items() if v is not UNSET]
-    raise ApiValueError(f"A form body must be a model or a dict, got {type(body).__name__}")
-
-
-_json_encoder: Any = None
-
-
-def _encode_json(value: Any) -> bytes:
-    global _json_encoder
-    if _json_encoder is None:
-        import msgspec.json
-
-        from .model_utils import _enc_hook
-
-        _json_encoder = msgspec.json.Encoder(enc_hook=_enc_hook)
-    return _json_encoder.encode(value)
 
 
 # --------------------------------------------------------------------------------------
@@ -740,7 +583,9 @@ class Endpoint:
         config = client.configuration
         host = config.host
         resource_path = (
-            "".join(path_values.get(part, "") if is_name else part for is_name, part in c.path_parts)
+            "".join(
+                path_values.get(part, "") if is_name else part for is_name, part in c.path_parts
+            )
             if path_values
             else "".join(part for _, part in c.path_parts)
         )
