@@ -351,9 +351,11 @@ class _Builder:
 
         deprecation = ""
         if op.deprecated:
-            deprecation = markdown_cell(op.deprecation_message or "This operation is deprecated.")
-            if op.replaced_by:
-                deprecation += f" Use [`{api.attr_name}.{op.replaced_by}()`](#{op.replaced_by}) instead."
+            if op.replaced_by:  # the warning's text, with the replacement as a link
+                deprecation = (f"`{api.attr_name}.{op.method_name}()` is deprecated. Use "
+                               f"[`{api.attr_name}.{op.replaced_by}()`](#{op.replaced_by}) instead.")
+            else:
+                deprecation = markdown_cell(op.deprecation_message or "This operation is deprecated.")
         versions = ""
         if len(op.versions) > 1:
             versions = ", ".join(f"[`{v}`](#{v})" if v != op.method_name else f"`{v}` (this one)"
