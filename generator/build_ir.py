@@ -12,6 +12,7 @@ All naming and typing decisions are made here, the same way for every plugin:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
@@ -632,7 +633,7 @@ class IRBuilder:
                 if name in methods:
                     self.sink.warning(op.pointer, f"method name {name!r} is taken in {cls}; renamed")
                     name = unique(name, methods)
-                    op = _replace(op, method_name=name)
+                    op = dataclasses.replace(op, method_name=name)
                 methods.add(name)
                 operations.append(op)
             apis.append(Api(tag=tag, class_name=cls, attr_name=attr, module_name=attr,
@@ -645,12 +646,6 @@ class IRBuilder:
                   description=clean_text(info.get("description")), schema_hash=self.schema_hash,
                   package=self.package, apis=tuple(apis), models=tuple(models), enums=tuple(enums),
                   security=self.security(), servers=servers)
-
-
-def _replace(obj: Any, **changes: Any) -> Any:
-    import dataclasses
-
-    return dataclasses.replace(obj, **changes)
 
 
 def build_ir(document: dict[str, Any], schema_hash: str, package: str) -> tuple[IR, DiagnosticSink]:

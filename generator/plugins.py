@@ -14,7 +14,6 @@ import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
-from types import ModuleType
 from typing import Any
 
 import pluggy
@@ -132,7 +131,3 @@ def load_plugins(disable: Iterable[str] = (), extra: Iterable[tuple[str, Any]] =
         raise BuildError(Diagnostic("", f"cannot disable unknown plugin(s): {', '.join(sorted(unknown))}",
                                     source="plugins"))
     return host
-
-
-def plugin_module_name(plugin: Any) -> str:
-    return plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__name__
