@@ -225,31 +225,10 @@ class ApiClient(ApiMembers):
                     params.append((name, _file_tuple(name, f)))
         return params
 
-    def request(
-        self,
-        method: str,
-        url: str,
-        query_params: Any = None,
-        headers: Any = None,
-        post_params: Any = None,
-        body: Any = None,
-        *,
-        _parse_response: bool = True,
-        _request_timeout: Any = None,
-        _check_status: bool = True,
-    ) -> HTTPResponse:
-        """Send a raw request through :attr:`rest_client` (no auth, no default headers)."""
-        return self.rest_client.request(
-            method,
-            url,
-            query_params=query_params,
-            headers=headers,
-            post_params=post_params,
-            body=body,
-            _parse_response=_parse_response,
-            _request_timeout=_request_timeout,
-            _check_status=_check_status,
-        )
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> HTTPResponse:
+        """Send a raw request through :attr:`rest_client` (no auth, no default headers);
+        the arguments are those of :meth:`RESTClientObject.request`."""
+        return self.rest_client.request(method, url, *args, **kwargs)
 
     def deserialize(
         self, response: HTTPResponse, response_schema: Any, *, _check_type: bool = True

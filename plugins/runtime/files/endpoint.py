@@ -205,6 +205,7 @@ class _Compiled:
         self.required = tuple(p.name for p in spec.params if p.required)
         self.body_param = next((p for p in spec.params if p.location == "body"), None)
         self.path_parts = _path_parts(spec.path)
+        self.static_path = "".join(part for _, part in self.path_parts)  # no path parameters
         self.accept = _select_accept(spec.accept)
         self.content_type = _select_content_type(spec.request_content_types)
         self.send_content_type = (
@@ -554,16 +555,13 @@ class Endpoint:
         if body is not _NO_BODY:
             ctype = content_type or c.content_type or "application/json"
             lowered = ctype.lower()
-            if lowered.startswith("multipart/form-data"):
+            if lowered.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
                 if validate_in and isinstance(body, Mapping):
                     body = _coerce_body(c, body)
                 fields = form_fields(_body_items(body))
-            elif lowered.startswith("application/x-www-form-urlencoded"):
-                if validate_in and isinstance(body, Mapping):
-                    body = _coerce_body(c, body)
-                fields = form_fields(_body_items(body))
-                multipart = False
-                headers["Content-Type"] = ctype
+                if not lowered.startswith("multipart/"):
+                    multipart = False
+                    headers["Content-Type"] = ctype
             elif "json" in lowered:
                 if validate_in:
                     body = _coerce_body(c, body)
@@ -587,7 +585,7 @@ class Endpoint:
                 path_values.get(part, "") if is_name else part for is_name, part in c.path_parts
             )
             if path_values
-            else "".join(part for _, part in c.path_parts)
+            else c.static_path
         )
         url = host + resource_path
         if query:
