@@ -1,3 +1,3 @@
-from generator.cli import main
+from cvat_gen.cli import main
 
 raise SystemExit(main())

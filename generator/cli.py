@@ -121,7 +121,7 @@ def ir_command(**cli_options: Any) -> None:
 @click.option("--disable-plugin", "disable", multiple=True)
 def plugins(disable: tuple[str, ...]) -> None:
     """List the plugins in the order they run, with where each comes from."""
-    from .plugins import load_plugins
+    from .plugin_host import load_plugins
 
     try:
         config = load_config()

@@ -1,7 +1,7 @@
 """The hooks that cvat-gen plugins implement.
 
 A plugin is a module or object with functions named after these hooks and decorated with
-`generator.hookimpl`. The built-in features (runtime, models, apis, docs, schema patches,
+`cvat_gen.plugin_api.hookimpl`. The built-in features (runtime, models, apis, docs, schema patches,
 versioned endpoints) are plugins registered through the same entry-point group,
 `cvat_gen.plugins`, as third-party ones.
 

@@ -18,7 +18,7 @@ from .config import BuildConfig, validate_config
 from .context import BuildContext, OutputFile, PatchReport
 from .errors import BuildError, Diagnostic
 from .load import LoadedSchema, load_schema
-from .plugins import PluginHost, load_plugins
+from .plugin_host import PluginHost, load_plugins
 from .write import CheckResult, Manifest, as_bytes, check_output, on_disk_matches, sha256_bytes, write_output
 
 if TYPE_CHECKING:

@@ -69,8 +69,8 @@ def _shared_black_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
 
 
 def build(schema: Path | str, output: Path, package: str = "cvat_sdk.api_client", **overrides: object):
-    from generator.config import BuildConfig
-    from generator.pipeline import run_build
+    from cvat_gen.config import BuildConfig
+    from cvat_gen.pipeline import run_build
 
     config = BuildConfig(schema=str(schema), output=output, package=package, **overrides)  # type: ignore[arg-type]
     return run_build(config)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.context import BuildContext, OutputFile
-from generator.hookspecs import hookimpl
-from generator.ir import IR, Api, Operation, Parameter, TypeRef
-from generator.naming import py_literal
-from generator.render import layout_brackets
+from cvat_gen.plugin_api import BuildContext, OutputFile
+from cvat_gen.plugin_api import hookimpl
+from cvat_gen.plugin_api import IR, Api, Operation, Parameter, TypeRef
+from cvat_gen.plugin_api import py_literal
+from cvat_gen.plugin_api import layout_brackets
 
 CVATGEN_ORDER = 50
 

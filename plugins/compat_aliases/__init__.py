@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from generator.context import BuildContext
-from generator.hookspecs import hookimpl
-from generator.ir import IR, ModelDef
+from cvat_gen.plugin_api import BuildContext
+from cvat_gen.plugin_api import hookimpl
+from cvat_gen.plugin_api import IR, ModelDef
 
 CVATGEN_ORDER = 25
 

@@ -22,11 +22,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.context import BuildContext, OutputFile
-from generator.hookspecs import hookimpl
-from generator.ir import IR, Api, EnumDef, ModelDef, Operation, TypeRef
-from generator.naming import py_literal
-from generator.render import markdown_cell
+from cvat_gen.plugin_api import BuildContext, OutputFile
+from cvat_gen.plugin_api import hookimpl
+from cvat_gen.plugin_api import IR, Api, EnumDef, ModelDef, Operation, TypeRef
+from cvat_gen.plugin_api import py_literal
+from cvat_gen.plugin_api import markdown_cell
 
 CVATGEN_ORDER = 60
 LINE_LENGTH = 88

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.context import BuildContext, OutputFile
-from generator.hookspecs import hookimpl
-from generator.ir import IR, Field, ModelDef
-from generator.naming import py_literal
-from generator.render import layout_brackets
+from cvat_gen.plugin_api import BuildContext, OutputFile
+from cvat_gen.plugin_api import hookimpl
+from cvat_gen.plugin_api import IR, Field, ModelDef
+from cvat_gen.plugin_api import py_literal
+from cvat_gen.plugin_api import layout_brackets
 
 CVATGEN_ORDER = 40
 
@@ -89,7 +89,7 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
     read_only = {m.name: tuple(f.py_name for f in m.fields if f.read_only) for m in models}
     allowed = {m.name: [(f.py_name, [(v, v) for v in f.enum_values]) for f in m.fields if f.enum_values]
                for m in models}
-    from generator.naming import enum_member_name
+    from cvat_gen.plugin_api import enum_member_name
 
     allowed = {name: [(field, [(enum_member_name(v), v) for v, _ in values]) for field, values in items]
                for name, items in allowed.items()}

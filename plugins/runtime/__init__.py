@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.context import BuildContext, OutputFile
-from generator.hookspecs import hookimpl
-from generator.ir import IR
+from cvat_gen.plugin_api import BuildContext, OutputFile
+from cvat_gen.plugin_api import hookimpl
+from cvat_gen.plugin_api import IR
 
 CVATGEN_ORDER = 30
 FILES = Path(__file__).parent / "files"

@@ -11,15 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.errors import BuildError
-from generator.hookspecs import hookimpl
+from cvat_gen.plugin_api import BuildError
+from cvat_gen.plugin_api import hookimpl
 
 # Patches run first: every later stage must see the corrected schema.
 CVATGEN_ORDER = 10
 
 if TYPE_CHECKING:
-    from generator.context import BuildContext, PatchReport
-    from generator.overlay import Overlay
+    from cvat_gen.plugin_api import BuildContext, PatchReport
+    from cvat_gen.plugin_api import Overlay
 
 OVERLAY_DIR = Path(__file__).parent / "overlays"
 
@@ -30,14 +30,14 @@ def shipped_overlay_paths() -> list[Path]:
 
 def load_shipped_overlays() -> list[Overlay]:
     """The overlays shipped with cvat-gen, in the order they are applied."""
-    from generator.overlay import load_overlay, sort_overlays
+    from cvat_gen.plugin_api import load_overlay, sort_overlays
 
     return sort_overlays(load_overlay(path) for path in shipped_overlay_paths())
 
 
 def _load_all(context: BuildContext) -> list[Overlay]:
     """Shipped overlays (sorted), then the user's (as listed). Load errors go to diagnostics."""
-    from generator.overlay import load_overlay, sort_overlays
+    from cvat_gen.plugin_api import load_overlay, sort_overlays
 
     overlays: list[Overlay] = []
     shipped: list[Overlay] = []
@@ -57,7 +57,7 @@ def _load_all(context: BuildContext) -> list[Overlay]:
 
 @hookimpl
 def cvatgen_patch_schema(schema: dict[str, Any], context: BuildContext) -> None:
-    from generator.overlay import apply_overlay
+    from cvat_gen.plugin_api import apply_overlay
 
     stale = context.config.stale_patches
     for overlay in _load_all(context):
@@ -68,7 +68,7 @@ def cvatgen_patch_schema(schema: dict[str, Any], context: BuildContext) -> None:
 def cvatgen_describe_patches(schema: dict[str, Any], context: BuildContext) -> list[PatchReport]:
     """Reports in application order; each overlay is described against the schema as the
     overlays before it leave it, as in a real build."""
-    from generator.overlay import apply_overlay, describe
+    from cvat_gen.plugin_api import apply_overlay, describe
 
     import copy
 

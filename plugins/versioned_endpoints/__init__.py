@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from generator.context import BuildContext
-from generator.hookspecs import hookimpl
-from generator.ir import IR, Api, Operation
+from cvat_gen.plugin_api import BuildContext
+from cvat_gen.plugin_api import hookimpl
+from cvat_gen.plugin_api import IR, Api, Operation
 
 CVATGEN_ORDER = 20
 _VERSIONED = re.compile(r"^(?P<base>.+?)_v(?P<number>\d+)$")

@@ -548,7 +548,7 @@ def import_all(output: Path, package: str) -> Any:
 
 
 def _resolve(doc: dict[str, Any], pointer: str) -> Any:
-    from generator.validate import resolve_pointer
+    from cvat_gen.validate import resolve_pointer
 
     return resolve_pointer(doc, "#" + pointer)
 

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.write import MANIFEST_NAME
+from cvat_gen.write import MANIFEST_NAME
 from tests.conftest import RELEASES, ROOT, build, import_generated, schema_path
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cvat_gen", *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=300)
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from generator.ir import TypeRef
-from generator.render import markdown_cell, markdown_text
-from plugins.docs import Links, code_span
+from cvat_gen.ir import TypeRef
+from cvat_gen.render import markdown_cell, markdown_text
+from cvat_gen.plugins.docs import Links, code_span
 from tests.conftest import build, schema_path
 
 HOSTILE = "<script>alert(1)</script> a | b\n# Heading\n```\nfence\n```\n[x](javascript:alert(1)) {: onclick=\"x\" }"
@@ -110,8 +110,8 @@ def test_every_page_and_link_exists(out270: Path) -> None:
 
 
 def test_api_summary_lists_every_operation(out270: Path) -> None:
-    from generator.config import BuildConfig
-    from generator.pipeline import run_ir
+    from cvat_gen.config import BuildConfig
+    from cvat_gen.pipeline import run_ir
 
     ir = run_ir(BuildConfig(schema=str(schema_path("2.70.0"))))
     summary = (out270 / "docs" / "api_summary.md").read_text(encoding="utf-8")

@@ -40,7 +40,7 @@ def plugin_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def cvat_gen(args: list[str], cwd: Path, plugin_path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugin_path), str(ROOT)])}
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "cvat_gen", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
 
 

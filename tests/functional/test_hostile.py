@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from generator.errors import BuildError, json_pointer
+from cvat_gen.errors import BuildError, json_pointer
 from tests.conftest import ROOT, build
 from tests.functional import hostile_corpus as hc
 
@@ -84,7 +84,7 @@ def assert_located_error(exc: BuildError, pointer_prefix: str | None = None) -> 
 
 def test_an_error_is_one_line_even_when_the_pointer_has_a_newline() -> None:
     doc = hc.with_value("property name", "x\nimport os")
-    from generator.build_ir import build_ir
+    from cvat_gen.build_ir import build_ir
 
     with pytest.raises(BuildError) as info:
         build_ir(doc, "0", "p")
@@ -234,7 +234,7 @@ def test_keywords_and_collisions_get_distinct_valid_names(tmp_path: Path, sandbo
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cvat_gen", *args], cwd=cwd, capture_output=True, text=True,
                           env=env, timeout=120)
 
 

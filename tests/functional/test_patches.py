@@ -29,9 +29,9 @@ from typing import Any, Callable, Iterable
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.errors import BuildError
-from plugins.schema_patches import load_shipped_overlays
+from cvat_gen.cli import cli
+from cvat_gen.errors import BuildError
+from cvat_gen.plugins.schema_patches import load_shipped_overlays
 from tests.conftest import RELEASES, build, import_generated, schema_path
 from tests.support.wsgi_server import BackgroundServer
 
@@ -423,7 +423,7 @@ def test_stale_user_overlay_fails_the_build(stale_overlay: Path, tmp_path: Path)
 
 def test_stale_user_overlay_exits_2_on_the_command_line(stale_overlay: Path, tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "-s", str(schema_path("2.70.0")), "-o", str(tmp_path / "out"),
+        [sys.executable, "-m", "cvat_gen", "build", "-s", str(schema_path("2.70.0")), "-o", str(tmp_path / "out"),
          "--overlay", str(stale_overlay)],
         capture_output=True, text=True, cwd=tmp_path, timeout=120,
     )
@@ -476,8 +476,8 @@ actions:
 ])
 def test_version_ranged_overlay(tmp_path: Path, doc_range: str, action_range: str,
                                 actions_deprecated: bool, preview_deprecated: bool) -> None:
-    from generator.config import BuildConfig
-    from generator.pipeline import run_ir
+    from cvat_gen.config import BuildConfig
+    from cvat_gen.pipeline import run_ir
 
     overlay = tmp_path / "ranged.yaml"
     overlay.write_text(RANGED.format(doc_range=doc_range, action_range=action_range))

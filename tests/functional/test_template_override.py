@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from cvat_gen.cli import main
 from tests.conftest import build, schema_path
 
 

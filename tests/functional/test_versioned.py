@@ -149,8 +149,8 @@ def client(sdk: ModuleType, bucket: Bucket) -> Iterator[Any]:
 
 
 def test_ir_links_the_versions(schema_file: Path, tmp_path: Path) -> None:
-    from generator.config import BuildConfig
-    from generator.pipeline import run_ir
+    from cvat_gen.config import BuildConfig
+    from cvat_gen.pipeline import run_ir
 
     ir = json.loads(run_ir(BuildConfig(schema=str(schema_file), output=tmp_path)).to_json())
     [api] = [a for a in ir["apis"] if a["attr_name"] == "cloudstorages_api"]

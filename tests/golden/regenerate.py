@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from plugins.runtime import RUNTIME_MODULES
+from cvat_gen.plugins.runtime import RUNTIME_MODULES
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixture.yaml"
@@ -19,8 +19,8 @@ PACKAGE = "golden_sdk.api_client"
 
 
 def generate(output: Path) -> None:
-    from generator.config import BuildConfig
-    from generator.pipeline import run_build
+    from cvat_gen.config import BuildConfig
+    from cvat_gen.pipeline import run_build
 
     run_build(BuildConfig(schema=str(FIXTURE), output=output, package=PACKAGE))
 

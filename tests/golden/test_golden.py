@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from plugins.runtime import FILES, RUNTIME_MODULES
+from cvat_gen.plugins.runtime import FILES, RUNTIME_MODULES
 from tests.golden.regenerate import EXPECTED, PACKAGE, generate
 
 SKIPPED = {".cvat-gen-manifest.json", *RUNTIME_MODULES}

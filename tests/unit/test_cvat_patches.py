@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from generator.config import BuildConfig
-from generator.context import BuildContext
-from generator.errors import DiagnosticSink
-from generator.overlay import apply_overlay, describe
-from plugins.schema_patches import (
+from cvat_gen.config import BuildConfig
+from cvat_gen.context import BuildContext
+from cvat_gen.errors import DiagnosticSink
+from cvat_gen.overlay import apply_overlay, describe
+from cvat_gen.plugins.schema_patches import (
     cvatgen_describe_patches,
     cvatgen_patch_schema,
     load_shipped_overlays,
@@ -99,7 +99,7 @@ def test_overlays_are_ordered_and_well_formed() -> None:
 
 @pytest.mark.parametrize("path", [SCHEMA_FILES[0], SCHEMA_FILES[-1]], ids=[ids[0], ids[-1]])
 def test_patched_schema_still_validates(path: Path) -> None:
-    from generator.validate import validate_document
+    from cvat_gen.validate import validate_document
 
     before = validate_document(load(path))
     after = validate_document(patched(path))

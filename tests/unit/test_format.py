@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import BuildConfig
-from generator.format import Formatter, format_source, split_chunks
-from generator.pipeline import Build
+from cvat_gen.config import BuildConfig
+from cvat_gen.format import Formatter, format_source, split_chunks
+from cvat_gen.pipeline import Build
 from tests.conftest import schema_path
 
 
@@ -50,7 +50,7 @@ def test_split_keeps_every_statement_and_header() -> None:
 
 
 def test_not_python_is_a_format_error(tmp_path: Path) -> None:
-    from generator.format import FormatError
+    from cvat_gen.format import FormatError
 
     with pytest.raises(FormatError, match="broken.py"):
         Formatter(tmp_path, jobs=1).format_all({"broken.py": "def (:\n"})
@@ -64,7 +64,7 @@ def test_templates_already_lay_out_code_as_black_does(sources: dict[str, str]) -
     """Black is the slowest stage, and it is about twice as slow on code it must re-split:
     the templates (and generator.render.layout_brackets) write what black would write.
     This guards the build time, not correctness."""
-    from plugins.runtime import RUNTIME_MODULES
+    from cvat_gen.plugins.runtime import RUNTIME_MODULES
 
     unstable = sorted(path for path, text in sources.items()
                       if path.rsplit("/", 1)[-1] not in RUNTIME_MODULES and format_source(text) != text)

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from generator.build_ir import build_ir
-from generator.errors import BuildError
+from cvat_gen.build_ir import build_ir
+from cvat_gen.errors import BuildError
 
 
 def schema(paths: dict[str, Any] | None = None, schemas: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import BuildError
-from generator.load import load_schema
-from generator.validate import validate_document
+from cvat_gen.errors import BuildError
+from cvat_gen.load import load_schema
+from cvat_gen.validate import validate_document
 
 
 def write(tmp_path: Path, text: str, name: str = "s.json") -> str:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.naming import (
+from cvat_gen.naming import (
     class_name, docstring_body, enum_member_name, identifier, py_literal, snake_case, unique,
 )
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from generator.errors import BuildError, DiagnosticSink
-from generator.overlay import (
+from cvat_gen.errors import BuildError, DiagnosticSink
+from cvat_gen.overlay import (
     VersionRange,
     apply_overlay,
     describe,

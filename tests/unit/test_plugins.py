@@ -6,9 +6,9 @@ import types
 
 import pytest
 
-from generator.errors import BuildError
-from generator.hookspecs import hookimpl
-from generator.plugins import PluginHost, load_plugins
+from cvat_gen.errors import BuildError
+from cvat_gen.hookspecs import hookimpl
+from cvat_gen.plugin_host import PluginHost, load_plugins
 
 
 def module(name: str, **functions: object) -> types.ModuleType:

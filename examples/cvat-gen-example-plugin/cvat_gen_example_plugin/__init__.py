@@ -4,7 +4,7 @@
 * `cvatgen_transform_ir` returns a changed copy of the IR (here: a note in `IR.extras`).
 * `cvatgen_emit_files` adds `<package path>/_endpoints.json`: every operation of the SDK.
 
-Hook implementations are plain functions named after the hooks in `generator.hookspecs`;
+Hook implementations are plain functions named after the hooks in `cvat_gen.hookspecs`;
 the `hookimpl` marker is optional, and each may ask for only the arguments it needs.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from generator.context import BuildContext, OutputFile
-from generator.hookspecs import hookimpl
-from generator.ir import IR
+from cvat_gen.plugin_api import BuildContext, OutputFile
+from cvat_gen.plugin_api import hookimpl
+from cvat_gen.plugin_api import IR
 
 # runs after the built-in plugins (10..60); the default for third-party plugins is 100
 CVATGEN_ORDER = 100
