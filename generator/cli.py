@@ -1,4 +1,8 @@
-"""The `cvat-gen` command line. Errors are printed as located one-liners, exit status 2."""
+"""The `cvat-gen` command line.
+
+Every failure is printed as one located line, never a traceback (unless `--traceback`), and
+the exit status says what kind of failure it was (see EXIT_STATUS_HELP).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,9 @@ import click
 
 from . import __version__
 from .config import BuildConfig, load_config
-from .errors import BuildError
+from .errors import (
+    EXIT_FILESYSTEM, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_PLUGIN, BuildError, filesystem_error,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,20 +57,32 @@ def _make_config(output: str | None = None, **cli: Any) -> BuildConfig:
         overrides["template_dirs"] = tuple(cli["template_dirs"]) + tuple(config.template_dirs)
     if cli.get("jobs"):
         overrides["jobs"] = cli["jobs"]
+    if cli.get("format_all"):
+        overrides["format_all"] = True
     if cli.get("cache_dir"):
         overrides["cache_dir"] = Path(cli["cache_dir"])
     return config.with_overrides(**overrides)
 
 
 def _fail(exc: BuildError) -> None:
-    for diagnostic in exc.diagnostics:
-        click.echo(diagnostic.format(), err=True)
-    sys.exit(exc.exit_code)
+    """Commands hand their BuildError to `main`, which prints it once and sets the status."""
+    raise exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_STATUS_HELP = """\b
+Exit status:
+  0    success
+  1    --check or diff --fail-on found differences
+  2    bad input: schema, config, overlay, options
+  3    a plugin or template failed (one line naming the plugin and hook)
+  4    filesystem: permission, read-only, disk full
+  130  interrupted"""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_STATUS_HELP)
 @click.version_option(__version__, prog_name="cvat-gen")
-def cli() -> None:
+@click.option("--traceback", is_flag=True, help="Print the full traceback of a failure (for bug reports).")
+def cli(traceback: bool) -> None:
     """Generate the low-level CVAT Python SDK (cvat_sdk.api_client) from a server schema."""
 
 
@@ -74,6 +92,8 @@ def cli() -> None:
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the output is not current.")
 @click.option("--jobs", "-j", type=int, default=None, help="Formatter processes (default: all cores).")
 @click.option("--cache-dir", default=None, help="Where formatted files are cached.")
+@click.option("--format", "format_all", is_flag=True,
+              help="Run black on every generated file, also those whose templates declare black's layout.")
 @click.option("--quiet", "-q", is_flag=True)
 def build(output: str | None, check: bool, quiet: bool, **cli_options: Any) -> None:
     """Build the SDK into the output folder (or check that it is current)."""
@@ -98,9 +118,13 @@ def build(output: str | None, check: bool, quiet: bool, **cli_options: Any) -> N
         click.echo(f"{config.output}: up to date")
     else:
         stats = result.stats
-        click.echo(f"{config.output}: {len(result.files)} files ({stats.get('written', 0)} written, "
-                   f"{stats.get('unchanged', 0)} unchanged, {stats.get('removed', 0)} removed, "
-                   f"{stats.get('user_files_kept', 0)} user files kept)")
+        restored = stats.get("restored", [])
+        click.echo(f"{config.output}: {len(result.files)} files ({stats.get('written', 0)} new, "
+                   f"{stats.get('updated', 0)} updated, {len(restored)} restored, "
+                   f"{stats.get('unchanged', 0)} unchanged, {stats.get('removed', 0)} removed; "
+                   f"{stats.get('user_files', 0)} user entries left alone)")
+        for path in restored:
+            click.echo(f"  restored (was edited by hand): {path}")
 
 
 @cli.command("ir")
@@ -182,9 +206,45 @@ def diff(old: str, new: str, package: str | None) -> None:
     click.echo("\n".join(lines) if lines else "no changes")
 
 
+def _print_traceback(exc: BaseException) -> None:
+    import traceback
+
+    traceback.print_exception(exc.__cause__ or exc, file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line and turn every outcome into one of the documented exit statuses."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    show_traceback = "--traceback" in args
     try:
-        cli.main(args=argv, prog_name="cvat-gen", standalone_mode=True)
+        result = cli.main(args=args, prog_name="cvat-gen", standalone_mode=False)
+        return result if isinstance(result, int) else 0
     except SystemExit as exc:
-        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
-    return 0
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_INPUT)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:  # usage errors: unknown option, bad value
+        exc.show()
+        return EXIT_INPUT
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except BuildError as exc:
+        for diagnostic in exc.diagnostics:
+            click.echo(diagnostic.format(), err=True)
+        if show_traceback and exc.__cause__ is not None:
+            _print_traceback(exc)
+        elif exc.exit_code == EXIT_PLUGIN and exc.__cause__ is not None:
+            click.echo("(run `cvat-gen --traceback ...` to see where)", err=True)
+        return exc.exit_code
+    except OSError as exc:  # anything the filesystem refused that no stage turned into a BuildError
+        if show_traceback:
+            _print_traceback(exc)
+        click.echo(filesystem_error(exc).format(), err=True)
+        return EXIT_FILESYSTEM
+    except Exception as exc:  # a bug in cvat-gen itself: still one line, and a way to see more
+        if show_traceback:
+            _print_traceback(exc)
+        click.echo(f"error: internal: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
+                   "(a bug in cvat-gen; run `cvat-gen --traceback ...` and report it)", err=True)
+        return EXIT_PLUGIN

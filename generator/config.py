@@ -27,7 +27,8 @@ class BuildConfig:
     overlays: tuple[str, ...] = ()
     stale_patches: Literal["error", "warning"] = "error"
     template_dirs: tuple[str, ...] = ()
-    format: bool = True
+    format: bool = True  # False: never run black (tests that look at raw template output)
+    format_all: bool = False  # True (`--format`): black on every file, declared-formatted ones too
     cache_dir: Path | None = None
     jobs: int = 0
     options: dict[str, Any] = field(default_factory=dict)

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .config import BuildConfig, validate_config
 from .context import BuildContext, OutputFile, PatchReport
-from .errors import BuildError, Diagnostic
+from .errors import EXIT_FILESYSTEM, EXIT_PLUGIN, BuildError, Diagnostic, filesystem_error
 from .load import LoadedSchema, load_schema
-from .plugin_host import PluginHost, load_plugins
+from .plugin_host import PluginHost, call_hook, load_plugins
 from .write import CheckResult, Manifest, as_bytes, check_output, on_disk_matches, sha256_bytes, write_output
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 class BuildResult:
     output: Path
     files: dict[str, bytes] = field(default_factory=dict)
-    stats: dict[str, int] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
     check: CheckResult | None = None
     up_to_date: bool = False
@@ -61,7 +61,7 @@ def _hash_tree(digest: Any, root: Path) -> None:
 def fingerprint(loaded: LoadedSchema, config: BuildConfig, host: PluginHost) -> str:
     """Everything the output depends on. Equal fingerprints and an intact output = nothing to do."""
     digest = hashlib.sha256()
-    digest.update(f"cvat-gen {__version__}\n{loaded.sha256}\n{config.package}\n{config.format}\n".encode())
+    digest.update(f"cvat-gen {__version__}\n{loaded.sha256}\n{config.package}\n{config.format} {config.format_all}\n".encode())
     digest.update(repr((config.disable, config.plugin_order, config.stale_patches, sorted(config.options.items()))).encode())
     for overlay in config.overlays:
         digest.update(overlay.encode())
@@ -158,46 +158,59 @@ class Build:
 
         for name, function, argnames in self.host.impls("cvatgen_transform_ir", self.config.plugin_order):
             values = {"ir": ir, "context": self.context}
-            result = function(**{a: values[a] for a in argnames})
+            result = call_hook(name, "cvatgen_transform_ir", function, {a: values[a] for a in argnames})
             if result is None:
                 continue
             if not isinstance(result, IR):
                 raise BuildError(Diagnostic("", f"plugin {name!r}: cvatgen_transform_ir returned "
-                                                f"{type(result).__name__}, not an IR", source="plugins"))
+                                                f"{type(result).__name__}, not an IR", source="plugins"),
+                                 exit_code=EXIT_PLUGIN)
             ir = result
             yield name, ir
 
     def render(self, ir: IR) -> dict[str, bytes]:
-        from .format import FormatError, Formatter
+        from .format import FormatError, Formatter, check_syntax
         from .render import Renderer
 
         dirs = [Path(d) for d in self.config.template_dirs]
         for _, extra in self._call("cvatgen_template_dirs", context=self.context):
             dirs.extend(Path(d) for d in extra or [])
-        self.context.renderer = Renderer(dirs)
+        from .format import default_cache_dir
+
+        self.context.renderer = Renderer(dirs, self.config.cache_dir or default_cache_dir())
         files: list[OutputFile] = []
         owners: dict[str, str] = {}
         for name, emitted in self._call("cvatgen_emit_files", ir=ir, context=self.context):
             for item in emitted or []:
                 if not isinstance(item, OutputFile):
                     raise BuildError(Diagnostic("", f"plugin {name!r} emitted {type(item).__name__}, not OutputFile",
-                                                source="plugins"))
+                                                source="plugins"), exit_code=EXIT_PLUGIN)
                 if item.path in owners:
                     raise BuildError(Diagnostic("", f"plugins {owners[item.path]!r} and {name!r} both emit {item.path}",
-                                                source="plugins"))
+                                                source="plugins"), exit_code=EXIT_PLUGIN)
                 owners[item.path] = name
                 files.append(item if item.plugin else OutputFile(item.path, item.content, name, item.format_python))
         self._call("cvatgen_finalize", files=files, ir=ir, context=self.context)
         self.context.diagnostics.raise_if_errors()
         self.timer.lap("render")
-        to_format = {f.path: f.content for f in files
-                     if f.is_python and f.format_python and self.config.format and isinstance(f.content, str)}
+        to_format: dict[str, str] = {}
+        to_check: dict[str, str] = {}
+        for f in files:
+            if not (f.is_python and f.format_python and isinstance(f.content, str)):
+                continue
+            declared = getattr(f.content, "black_formatted", False)
+            if self.config.format and (self.config.format_all or not declared):
+                to_format[f.path] = f.content
+            else:
+                to_check[f.path] = f.content
         formatter = Formatter(self.config.cache_dir, self.config.jobs)
         try:
-            formatted = formatter.format_all(to_format)  # type: ignore[arg-type]
+            check_syntax(to_check)  # what black would have refused must not be written either
+            formatted = formatter.format_all(to_format)
         except FormatError as exc:
             raise BuildError(Diagnostic("", f"generated code is not valid Python ({exc}); "
-                                            "this is a bug in a plugin or template", source="format")) from None
+                                            "this is a bug in a plugin or template", source="format"),
+                             exit_code=EXIT_PLUGIN) from None
         self.timer.lap("format")
         self.context.extras["format_cache"] = {"hits": formatter.hits, "misses": formatter.misses}
         return {f.path: as_bytes(formatted.get(f.path, f.content)) for f in files}
@@ -231,7 +244,10 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
     else:
         manifest = Manifest(__version__, loaded.sha256, print_fingerprint,
                             {path: sha256_bytes(data) for path, data in files.items()})
-        result.stats = write_output(config.output, files, manifest)
+        try:
+            result.stats = write_output(config.output, files, manifest)
+        except OSError as exc:  # permission, read-only filesystem, disk full: one line, status 4
+            raise BuildError(filesystem_error(exc), exit_code=EXIT_FILESYSTEM) from exc
         build.timer.lap("write")
     result.timings = build.timer.timings
     return result

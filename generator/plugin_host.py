@@ -19,7 +19,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
-from .errors import BuildError, Diagnostic
+from .errors import EXIT_PLUGIN, BuildError, Diagnostic, PluginFailure
 
 ENTRY_POINT_GROUP = "cvat_gen.plugins"
 DEFAULT_ORDER = 100
@@ -69,7 +69,7 @@ class PluginHost:
         except pluggy.PluginValidationError as exc:
             self.pm.unregister(name=name)
             raise BuildError(Diagnostic("", f"plugin {name!r} ({source}) is invalid: {_explain(exc)}",
-                                        source="plugins")) from None
+                                        source="plugins"), exit_code=EXIT_PLUGIN) from None
         self.objects[name] = plugin
 
     def ordered(self, preferred: Iterable[str] = ()) -> list[PluginInfo]:
@@ -92,8 +92,28 @@ class PluginHost:
         """Call a hook in plugin order; returns (plugin name, result) pairs."""
         results = []
         for name, function, argnames in self.impls(hook_name, preferred):
-            results.append((name, function(**{a: kwargs[a] for a in argnames})))
+            results.append((name, call_hook(name, hook_name, function, {a: kwargs[a] for a in argnames})))
         return results
+
+
+def call_hook(plugin: str, hook: str, function: Any, arguments: dict[str, Any]) -> Any:
+    """Run one hook implementation. Its diagnostics are labelled with the plugin's name, and
+    an exception becomes one line naming the plugin and the hook (exit status 3); a
+    BuildError it raises on purpose passes through as it is."""
+    context = arguments.get("context")
+    sink = getattr(context, "diagnostics", None)
+    previous = getattr(sink, "current_plugin", "")
+    if sink is not None:
+        sink.current_plugin = plugin
+    try:
+        return function(**arguments)
+    except BuildError:
+        raise
+    except Exception as exc:
+        raise PluginFailure(plugin, hook, exc) from exc
+    finally:
+        if sink is not None:
+            sink.current_plugin = previous
 
 
 def _explain(exc: pluggy.PluginValidationError) -> str:
@@ -122,7 +142,7 @@ def load_plugins(disable: Iterable[str] = (), extra: Iterable[tuple[str, Any]] =
             plugin = ep.load()
         except Exception as exc:  # a broken plugin must be one clear line, not a traceback
             raise BuildError(Diagnostic("", f"cannot load plugin {ep.name!r} from {ep.value}: "
-                                        f"{type(exc).__name__}: {exc}", source="plugins")) from None
+                                        f"{type(exc).__name__}: {exc}", source="plugins"), exit_code=EXIT_PLUGIN) from None
         host.register(ep.name, plugin, source)
     for name, plugin in extra:
         host.register(name, plugin, "passed in", disabled=name in disabled)

@@ -16,6 +16,21 @@ from typing import Any
 from .naming import comment_text, docstring_body, py_literal
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+# A template whose source starts with this Jinja comment declares that what it renders is
+# already laid out exactly as black would lay it out, so the build skips black for it (black
+# is most of a cold build otherwise). `--format` runs black on everything regardless, and a
+# test checks the declaration on every shared schema. A user's override template without the
+# marker is formatted, so a declaration never outlives the template that made it.
+FORMATTED_MARKER = "{#- cvat-gen: black-formatted -#}"
+
+
+class RenderedText(str):
+    """Text rendered by a template that declares itself black-formatted.
+
+    A str subclass, so plugins use it as any string; any edit a plugin makes (concatenation,
+    replace) gives a plain str again, which drops the declaration: the safe direction."""
+
+    black_formatted = True
 
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -173,8 +188,19 @@ def dict_literal(pairs: object, prefix: int = 0, indent: int = 0) -> str:
 
 
 class Renderer:
-    def __init__(self, template_dirs: list[Path]) -> None:
+    def __init__(self, template_dirs: list[Path], cache_dir: Path | None = None) -> None:
         import jinja2  # here, not at import: an up-to-date rebuild never renders
+
+        # Compiling the templates costs more than rendering them; jinja2 keys its bytecode
+        # cache by template name and source checksum, so an edited template recompiles.
+        bytecode_cache = None
+        if cache_dir is not None:
+            folder = cache_dir / "jinja2"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+            except OSError:
+                bytecode_cache = None  # a cache we can't write is only slower
 
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in template_dirs]
         loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
@@ -185,17 +211,26 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=bytecode_cache,
         )
+        self._formatted: dict[str, bool] = {}
         self.env.filters.update(line=lambda text, limit=300: docstring_body(comment_text(text, limit)), doc=docstring_body, lit=py_literal, comment=comment_text, md=markdown_text,
                                 mdcell=markdown_cell, tup=tuple_literal, dct=dict_literal, setlit=set_literal)
+
+    def declares_formatted(self, template: str) -> bool:
+        if template not in self._formatted:
+            source, _, _ = self.env.loader.get_source(self.env, template)  # type: ignore[union-attr]
+            self._formatted[template] = source.startswith(FORMATTED_MARKER)
+        return self._formatted[template]
 
     def render(self, template: str, **values: Any) -> str:
         import jinja2
 
         try:
-            return self.env.get_template(template).render(**values)
+            text = self.env.get_template(template).render(**values)
+            return RenderedText(text) if self.declares_formatted(template) else text
         except jinja2.TemplateError as exc:
-            from .errors import BuildError, Diagnostic
+            from .errors import EXIT_PLUGIN, BuildError, Diagnostic
 
             raise BuildError(Diagnostic("", f"template {template}: {type(exc).__name__}: {exc}",
-                                        source="templates")) from None
+                                        source="templates"), exit_code=EXIT_PLUGIN) from None

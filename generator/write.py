@@ -1,9 +1,10 @@
 """Stage 8: put the output in place atomically, with a manifest; or compare it (--check).
 
-The new tree is written into a temporary folder beside the output and swapped in with two
-renames, so a failed build never leaves a half-written output. Files that the user added
-(anything not listed in the previous manifest) are carried over; files that an earlier
-build wrote and this one doesn't are dropped.
+Generated files are staged beside their targets and renamed into place together, so a
+failed or interrupted build never leaves a half-written output. The output folder is the
+user's too: files the user added (anything not listed in the previous manifest), symlinks,
+empty folders and virtual environments stay exactly where and what they are; files that an
+earlier build wrote and this one doesn't are removed.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import BuildError, Diagnostic
+from .errors import EXIT_PLUGIN, BuildError, Diagnostic
 
 MANIFEST_NAME = ".cvat-gen-manifest.json"
 IGNORED_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache"}
@@ -60,7 +60,8 @@ def safe_relative(path: str) -> PurePosixPath:
     """Output paths come from plugins; none may escape the output folder."""
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or path != str(pure):
-        raise BuildError(Diagnostic("", f"plugin emitted an unsafe output path {path!r}", source="output"))
+        raise BuildError(Diagnostic("", f"plugin emitted an unsafe output path {path!r}", source="output"),
+                         exit_code=EXIT_PLUGIN)
     return pure
 
 
@@ -74,75 +75,149 @@ def on_disk_matches(output: Path, manifest: Manifest) -> bool:
     return True
 
 
-def _user_files(output: Path, previous: Manifest | None) -> list[Path]:
-    generated = set(previous.files) if previous else set()
-    generated.add(MANIFEST_NAME)
-    found: list[Path] = []
-    for root, dirs, files in os.walk(output):
-        dirs[:] = sorted(d for d in dirs if d not in IGNORED_DIRS)
-        for name in sorted(files):
-            full = Path(root) / name
-            rel = full.relative_to(output).as_posix()
-            if rel not in generated:
-                found.append(full)
-    return found
+def _umask() -> int:
+    """The process umask (only readable by setting it; set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
-def write_output(output: Path, files: dict[str, bytes], manifest: Manifest) -> dict[str, int]:
-    """Swap in the new tree. Returns counts of written, unchanged, removed and kept user files."""
-    output = output.resolve()
-    previous = Manifest.read(output) if output.is_dir() else None
+def _count_user_entries(output: Path, generated: set[str]) -> int:
+    """Files and links the user keeps among the generated ones. A folder that holds no
+    generated file (a `.venv`, a `notes/`) counts as one entry and is not walked."""
+    generated_dirs = {p.rsplit("/", 1)[0] for p in generated if "/" in p}
+    generated_dirs |= {d.rsplit("/", i)[0] for d in list(generated_dirs) for i in range(1, d.count("/") + 1)}
+    count = 0
+    pending = [""]
+    while pending:
+        rel_dir = pending.pop()
+        try:
+            entries = sorted(os.scandir(output / rel_dir), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if rel in generated or rel == MANIFEST_NAME or entry.name in IGNORED_DIRS:
+                continue
+            if entry.is_dir(follow_symlinks=False) and rel in generated_dirs:
+                pending.append(rel)
+            else:
+                count += 1
+    return count
+
+
+class _DeferredInterrupt:
+    """Holds Ctrl-C (SIGINT) back while the staged files are renamed into place: that takes
+    milliseconds, and an interruption in the middle would leave a mix of two builds."""
+
+    def __enter__(self) -> _DeferredInterrupt:
+        import signal
+        import threading
+
+        self.pending: Any = None
+        self.previous: Any = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._hold)
+        return self
+
+    def _hold(self, signum: int, frame: Any) -> None:
+        self.pending = (signum, frame)
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+            if self.pending is not None and callable(self.previous):
+                self.previous(*self.pending)
+
+
+def write_output(output: Path, files: dict[str, bytes], manifest: Manifest) -> dict[str, Any]:
+    """Bring the output folder to `files`, touching nothing else.
+
+    Only generated paths are written, and only those whose bytes differ from what is on
+    disk. Every changed file is first staged beside its target (`.<name>.cvat-gen-tmp-*`),
+    then all are renamed into place at once, so a failure or an interruption while staging
+    leaves the old output exactly as it was, and the renames themselves are each atomic.
+    The user's files, symlinks, empty folders and virtual environments are never read,
+    copied or moved. New files and folders get the modes the umask gives, as any tool's.
+
+    Returns counts (written, updated, unchanged, removed, user_files) and `restored`: the
+    generated files that had been edited by hand and are now back to their generated text.
+    """
+    output = output.absolute()
     if output.exists() and not output.is_dir():
         raise BuildError(Diagnostic("", f"output {output} exists and is not a folder", source="output"))
+    previous = Manifest.read(output) if output.is_dir() else None
     if output.is_dir() and previous is None and any(output.iterdir()):
         # Never adopt a folder we did not create: its files would be "user files" forever
         # and the build would silently mix with them.
         raise BuildError(Diagnostic("", f"output folder {output} is not empty and was not written by cvat-gen "
                                         f"(no {MANIFEST_NAME}); choose another --output", source="output"))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{output.name}.cvat-gen-", dir=output.parent))
-    stats = {"written": 0, "unchanged": 0, "removed": 0, "user_files_kept": 0}
+    mode = 0o666 & ~_umask()
+    stats: dict[str, Any] = {"written": 0, "updated": 0, "unchanged": 0, "removed": 0, "restored": []}
+    staged: list[tuple[Path, Path]] = []
+    everything = dict(files)
+    everything[MANIFEST_NAME] = manifest.to_json().encode("utf-8")
     try:
-        for rel, data in sorted(files.items()):
-            target = stage / safe_relative(rel)
+        for rel, data in sorted(everything.items()):
+            target = output / safe_relative(rel)
+            try:
+                disk: bytes | None = target.read_bytes() if not target.is_symlink() else None
+            except OSError:
+                disk = None
+            if disk == data:
+                stats["unchanged"] += rel != MANIFEST_NAME
+                continue
+            if rel != MANIFEST_NAME:
+                if disk is None:
+                    stats["written"] += 1
+                elif previous and previous.files.get(rel) not in (None, sha256_bytes(disk)):
+                    stats["restored"].append(rel)
+                else:
+                    stats["updated"] += 1
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            if previous and previous.files.get(rel) == sha256_bytes(data):
-                stats["unchanged"] += 1
-            else:
-                stats["written"] += 1
-        if previous:
-            stats["removed"] = len(set(previous.files) - set(files))
-        if output.is_dir():
-            for user_file in _user_files(output, previous):
-                rel = user_file.relative_to(output)
-                if rel.as_posix() in files:
-                    continue  # a generated file now owns that path; the user's version is replaced
-                target = stage / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(user_file, target)
-                stats["user_files_kept"] += 1
-        (stage / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
-        _swap(stage, output)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
+            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.cvat-gen-tmp-", dir=target.parent)
+            staged.append((Path(temp), target))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(temp, mode)
+        stale = sorted(set(previous.files) - set(files)) if previous else []
+        with _DeferredInterrupt():
+            for temp, target in staged:
+                if target.is_symlink() or target.is_dir():
+                    raise BuildError(Diagnostic("", f"{target} is a link or a folder where cvat-gen writes a file; "
+                                                    "move it away", source="output"))
+                os.replace(temp, target)
+            staged.clear()
+            for rel in stale:
+                _remove_generated(output, safe_relative(rel))
+                stats["removed"] += 1
+    finally:
+        for temp, _ in staged:
+            try:
+                temp.unlink()
+            except OSError:
+                pass
+    stats["user_files"] = _count_user_entries(output, set(files))
     return stats
 
 
-def _swap(stage: Path, output: Path) -> None:
-    if not output.exists():
-        os.rename(stage, output)
-        return
-    backup = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    backup.rmdir()
-    os.rename(output, backup)
+def _remove_generated(output: Path, rel: PurePosixPath) -> None:
+    """Remove a file an earlier build wrote, and the folders that only it kept alive."""
+    target = output / rel
     try:
-        os.rename(stage, output)
-    except BaseException:
-        os.rename(backup, output)
-        raise
-    shutil.rmtree(backup, ignore_errors=True)
+        if target.is_file() and not target.is_symlink():
+            target.unlink()
+    except FileNotFoundError:
+        pass
+    parent = target.parent
+    while parent != output:
+        try:
+            parent.rmdir()  # only succeeds when empty
+        except OSError:
+            break
+        parent = parent.parent
 
 
 @dataclass
