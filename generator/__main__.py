@@ -1,3 +1,21 @@
-from cvat_gen.cli import main
+"""`python -m cvat_gen` and the `cvat-gen` script.
 
-raise SystemExit(main())
+The command line's imports (click, the pipeline) happen inside `run`, so that Ctrl-C during
+start-up is reported like any interruption (status 130) instead of as a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+
+def run() -> int:
+    try:
+        from cvat_gen.cli import main
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return main()
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())

@@ -32,6 +32,8 @@ def _config_options(function: F) -> F:
                      help="What an overlay action that matches nothing is."),
         click.option("--template-dir", "template_dirs", multiple=True,
                      help="Folder of templates that override the built-in ones (repeatable)."),
+        click.option("--plugin-option", "plugin_options", multiple=True, metavar="PLUGIN.KEY=VALUE",
+                     help="Set an option a plugin declares (repeatable; overrides [tool.cvat-gen.plugins.*])."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -43,6 +45,7 @@ def _make_config(output: str | None = None, **cli: Any) -> BuildConfig:
     overrides: dict[str, Any] = {}
     if cli.get("schema"):
         overrides["schema"] = cli["schema"]
+        overrides["schema_is_default"] = False
     if cli.get("package"):
         overrides["package"] = cli["package"]
     if output:
@@ -57,6 +60,15 @@ def _make_config(output: str | None = None, **cli: Any) -> BuildConfig:
         overrides["template_dirs"] = tuple(cli["template_dirs"]) + tuple(config.template_dirs)
     if cli.get("jobs"):
         overrides["jobs"] = cli["jobs"]
+    if cli.get("plugin_options"):
+        from .config import parse_plugin_option
+        from .plugin_options import CommandLineValue
+
+        merged = {name: dict(values) for name, values in config.plugin_options.items()}
+        for text in cli["plugin_options"]:
+            name, key, value = parse_plugin_option(text)
+            merged.setdefault(name, {})[key] = CommandLineValue(value)
+        overrides["plugin_options"] = merged
     if cli.get("format_all"):
         overrides["format_all"] = True
     if cli.get("cache_dir"):
@@ -156,6 +168,8 @@ def plugins(disable: tuple[str, ...]) -> None:
     for index, info in enumerate(host.ordered(config.plugin_order), 1):
         state = " (disabled)" if info.disabled else ""
         click.echo(f"{index:2}. {info.name}{state}  [order {info.order}]  {info.source}")
+        for key, option in sorted(host.option_declarations.get(info.name, {}).items()):
+            click.echo(f"      option {key} ({option.type.__name__}, default {option.default!r}): {option.help}")
 
 
 @cli.command()

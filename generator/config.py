@@ -20,6 +20,7 @@ _PACKAGE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 @dataclass(frozen=True)
 class BuildConfig:
     schema: str = DEFAULT_SCHEMA
+    schema_is_default: bool = True  # nobody named a schema: a missing file gets a hint
     output: Path = Path(DEFAULT_OUTPUT)
     package: str = DEFAULT_PACKAGE
     disable: tuple[str, ...] = ()
@@ -31,7 +32,11 @@ class BuildConfig:
     format_all: bool = False  # True (`--format`): black on every file, declared-formatted ones too
     cache_dir: Path | None = None
     jobs: int = 0
-    options: dict[str, Any] = field(default_factory=dict)
+    # options for plugins, by plugin name, as given ([tool.cvat-gen.plugins.<name>] and
+    # --plugin-option); the pipeline checks them against what each plugin declares and puts
+    # the typed values, defaults filled in, into `options`
+    plugin_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def package_path(self) -> str:
@@ -49,6 +54,32 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+# [tool.cvat-gen] keys: what each must be. Checked before any is used, so that `jobs =
+# "many"` or `output = 5` is one located error instead of a traceback or a silent default.
+_STRING_LIST = "a list of strings"
+CONFIG_KEYS: dict[str, str] = {
+    "schema": "a string", "output": "a string", "package": "a string", "disable": _STRING_LIST,
+    "plugin_order": _STRING_LIST, "overlays": _STRING_LIST, "stale_patches": "'error' or 'warning'",
+    "template_dirs": _STRING_LIST, "cache_dir": "a string", "jobs": "a whole number >= 0",
+    "plugins": "a table of tables ([tool.cvat-gen.plugins.<name>])",
+}
+
+
+def _type_ok(key: str, value: Any) -> bool:
+    expected = CONFIG_KEYS[key]
+    if expected == "a string":
+        return isinstance(value, str) and bool(value)
+    if expected == _STRING_LIST:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if key == "stale_patches":
+        return value in ("error", "warning")
+    if key == "jobs":
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    if key == "plugins":
+        return isinstance(value, dict) and all(isinstance(v, dict) for v in value.values())
+    return True
+
+
 def load_config(start: Path | None = None) -> BuildConfig:
     """Read `[tool.cvat-gen]`; relative paths in it are relative to that pyproject.toml."""
     pyproject = find_pyproject((start or Path.cwd()).resolve())
@@ -62,44 +93,53 @@ def load_config(start: Path | None = None) -> BuildConfig:
     if section is None:
         return BuildConfig()
     if not isinstance(section, dict):
-        raise BuildError(Diagnostic("", "[tool.cvat-gen] must be a table", source=str(pyproject)))
+        raise BuildError(Diagnostic("/tool/cvat-gen", "must be a table", source=str(pyproject)))
+    problems = [Diagnostic(f"/tool/cvat-gen/{key}", f"unknown key (known: {', '.join(sorted(CONFIG_KEYS))})",
+                           source=str(pyproject)) for key in sorted(set(section) - set(CONFIG_KEYS))]
+    problems += [Diagnostic(f"/tool/cvat-gen/{key}", f"must be {CONFIG_KEYS[key]}, got {section[key]!r}",
+                            source=str(pyproject))
+                 for key in sorted(set(section) & set(CONFIG_KEYS)) if not _type_ok(key, section[key])]
+    if problems:
+        raise BuildError(problems)
     base = pyproject.parent
-    known = {"schema", "output", "package", "disable", "plugin_order", "overlays", "stale_patches",
-             "template_dirs", "cache_dir", "jobs"}
-    unknown = sorted(set(section) - known)
-    if unknown:
-        raise BuildError(Diagnostic("", f"unknown [tool.cvat-gen] keys: {', '.join(unknown)}",
-                                    source=str(pyproject)))
 
     def rel(value: str) -> str:
         if "://" in value:
             return value
         return str((base / value)) if not Path(value).is_absolute() else value
 
-    config = BuildConfig()
-    if "schema" in section:
-        config = replace(config, schema=rel(str(section["schema"])))
-    else:
-        config = replace(config, schema=rel(DEFAULT_SCHEMA))
-    config = replace(config, output=Path(rel(str(section.get("output", DEFAULT_OUTPUT)))))
+    values: dict[str, Any] = {
+        "schema": rel(section.get("schema", DEFAULT_SCHEMA)),
+        "schema_is_default": "schema" not in section,
+        "output": Path(rel(section.get("output", DEFAULT_OUTPUT))),
+    }
     if "package" in section:
-        config = replace(config, package=str(section["package"]))
-    for key in ("disable", "plugin_order", "overlays", "template_dirs"):
+        values["package"] = section["package"]
+    for key in ("disable", "plugin_order"):
         if key in section:
-            value = section[key]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise BuildError(Diagnostic("", f"[tool.cvat-gen] {key} must be a list of strings",
-                                            source=str(pyproject)))
-            if key in ("overlays", "template_dirs"):
-                value = [rel(v) for v in value]
-            config = replace(config, **{key: tuple(value)})
+            values[key] = tuple(section[key])
+    for key in ("overlays", "template_dirs"):
+        if key in section:
+            values[key] = tuple(rel(v) for v in section[key])
     if "stale_patches" in section:
-        config = replace(config, stale_patches=section["stale_patches"])
+        values["stale_patches"] = section["stale_patches"]
     if "cache_dir" in section:
-        config = replace(config, cache_dir=Path(rel(str(section["cache_dir"]))))
+        values["cache_dir"] = Path(rel(section["cache_dir"]))
     if "jobs" in section:
-        config = replace(config, jobs=int(section["jobs"]))
-    return config
+        values["jobs"] = section["jobs"]
+    if "plugins" in section:
+        values["plugin_options"] = {name: dict(table) for name, table in sorted(section["plugins"].items())}
+    return BuildConfig(**values)
+
+
+def parse_plugin_option(text: str) -> tuple[str, str, str]:
+    """`--plugin-option name.key=value` -> (name, key, value); the value is typed later,
+    against what the plugin declared."""
+    name_key, equals, value = text.partition("=")
+    name, dot, key = name_key.partition(".")
+    if not (equals and dot and name and key):
+        raise BuildError(Diagnostic("", f"--plugin-option {text!r}: expected PLUGIN.KEY=VALUE", source="config"))
+    return name.strip(), key.strip(), value
 
 
 def validate_config(config: BuildConfig) -> None:
@@ -113,3 +153,8 @@ def validate_config(config: BuildConfig) -> None:
             raise BuildError(Diagnostic("", f"--package part {part!r} is a Python keyword", source="config"))
     if config.stale_patches not in ("error", "warning"):
         raise BuildError(Diagnostic("", "stale_patches must be 'error' or 'warning'", source="config"))
+    missing = [d for d in config.template_dirs if not Path(d).is_dir()]
+    if missing:  # a typo here would silently build with the built-in templates
+        raise BuildError([Diagnostic("", f"template folder {d} does not exist", source="config") for d in missing])
+    if config.jobs < 0:
+        raise BuildError(Diagnostic("", f"--jobs must be >= 0, got {config.jobs}", source="config"))

@@ -62,6 +62,11 @@ class BuildContext:
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def options(self) -> dict[str, Any]:
+        """The typed options of the plugin whose hook is running (see plugin_options)."""
+        return self.config.options.get(self.diagnostics.current_plugin, {})
+
+    @property
     def package(self) -> str:
         return self.config.package
 

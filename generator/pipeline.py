@@ -91,9 +91,14 @@ def fingerprint(loaded: LoadedSchema, config: BuildConfig, host: PluginHost) -> 
 
 class Build:
     def __init__(self, config: BuildConfig, extra_plugins: Iterable[tuple[str, Any]] = ()) -> None:
+        from dataclasses import replace
+
+        from .plugin_options import resolve_options
+
         validate_config(config)
-        self.config = config
         self.host = load_plugins(config.disable, extra_plugins)
+        options = resolve_options(self.host.option_declarations, set(self.host.infos), config.plugin_options)
+        self.config = config = replace(config, options=options)
         self.context = BuildContext(config)
         self.timer = _Timer()
 
@@ -103,7 +108,15 @@ class Build:
     def load(self) -> LoadedSchema:
         self._call("cvatgen_configure", context=self.context)
         self.context.diagnostics.raise_if_errors()
-        loaded = load_schema(self.config.schema)
+        try:
+            loaded = load_schema(self.config.schema)
+        except BuildError as exc:
+            if self.config.schema_is_default and not Path(self.config.schema).exists():
+                raise BuildError(Diagnostic("", f"no schema was given and the default one, {self.config.schema}, "
+                                                "does not exist: pass --schema FILE_OR_URL (for example "
+                                                "http://your-cvat-server/api/schema/?scheme=json), or set "
+                                                "schema in [tool.cvat-gen]", source="config")) from exc
+            raise
         info = loaded.document.get("info") if isinstance(loaded.document.get("info"), dict) else {}
         self.context.schema_source = self.config.schema
         self.context.schema_hash = loaded.sha256
@@ -113,23 +126,22 @@ class Build:
         return loaded
 
     def prepare(self, loaded: LoadedSchema) -> dict[str, Any]:
-        """Validate and patch; returns the patched document. The full spec validation runs
-        in the background: call `finish_validation()` before using the result."""
+        """Check, patch, then validate what the later stages will see: the patched document.
+        The full spec validation runs in the background: call `finish_validation()` before
+        using the result."""
         from .validate import SpecCheck, check_local, check_refs
 
         document = loaded.document
-        check_local(document, self.context.diagnostics)
+        check_local(document, self.context.diagnostics)  # patches need a sound structure to work on
+        self._call("cvatgen_patch_schema", schema=document, context=self.context)
+        self.context.diagnostics.raise_if_errors()
+        self.timer.lap("patch")
+        # An overlay can break the schema as easily as fix it (`type: strnig`): the validators
+        # see the patched document, with the server's own problems and the patches' alike.
+        check_refs(document, self.context.diagnostics)
+        self.context.diagnostics.raise_if_errors()
         self.spec_check = SpecCheck(document)
         self.timer.lap("validate (started)")
-        try:
-            self._call("cvatgen_patch_schema", schema=document, context=self.context)
-            self.context.diagnostics.raise_if_errors()
-            check_refs(document, self.context.diagnostics)
-            self.context.diagnostics.raise_if_errors()
-        except BaseException:
-            self.finish_validation()  # errors in the schema itself come first
-            raise
-        self.timer.lap("patch")
         return document
 
     def finish_validation(self) -> None:

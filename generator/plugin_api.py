@@ -15,12 +15,13 @@ from .ir import (
     SecurityScheme, TypeRef,
 )
 from .naming import enum_member_name, py_literal
+from .plugin_options import PluginOption
 from .overlay import Overlay, apply_overlay, describe, load_overlay, sort_overlays
 from .render import layout_brackets, markdown_cell
 
 __all__ = [
     "IR", "Api", "BuildContext", "BuildError", "Diagnostic", "DiagnosticSink", "EnumDef", "EnumMember",
-    "Field", "ModelDef", "Operation", "OutputFile", "Overlay", "Parameter", "PatchAction", "PatchReport",
+    "Field", "ModelDef", "Operation", "OutputFile", "Overlay", "Parameter", "PatchAction", "PluginOption", "PatchReport",
     "RequestBody", "Response", "SecurityScheme", "TypeRef", "apply_overlay", "describe", "enum_member_name",
     "hookimpl", "json_pointer", "layout_brackets", "load_overlay", "markdown_cell", "py_literal",
     "sort_overlays",

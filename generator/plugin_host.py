@@ -20,6 +20,7 @@ import pluggy
 
 from . import hookspecs
 from .errors import EXIT_PLUGIN, BuildError, Diagnostic, PluginFailure
+from .plugin_options import PluginOption, declared_options
 
 ENTRY_POINT_GROUP = "cvat_gen.plugins"
 DEFAULT_ORDER = 100
@@ -52,6 +53,7 @@ class PluginHost:
         self.pm.add_hookspecs(hookspecs)
         self.infos: dict[str, PluginInfo] = {}
         self.objects: dict[str, Any] = {}
+        self.option_declarations: dict[str, dict[str, PluginOption]] = {}
 
     def register(self, name: str, plugin: Any, source: str, disabled: bool = False) -> None:
         if name in self.infos:
@@ -63,6 +65,7 @@ class PluginHost:
         self.infos[name] = PluginInfo(name, source, order, disabled)
         if disabled:
             return
+        self.option_declarations[name] = declared_options(name, plugin)
         try:
             self.pm.register(plugin, name=name)
             self.pm.check_pending()

@@ -47,7 +47,7 @@ def cvat_gen(args: list[str], cwd: Path, plugin_path: Path) -> subprocess.Comple
 def test_plugins_lists_the_example(plugin_path: Path, tmp_path: Path) -> None:
     result = cvat_gen(["plugins"], tmp_path, plugin_path)
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    lines = [line for line in result.stdout.splitlines() if not line.startswith(" " * 6)]  # not option lines
     line = next(line for line in lines if "endpoints_index" in line)
     assert "entry point cvat_gen_example_plugin (cvat-gen-example-plugin 0.1.0)" in line
     assert "[order 100]" in line
@@ -73,3 +73,42 @@ def test_build_writes_the_plugin_file(plugin_path: Path, tmp_path: Path) -> None
                        "--disable-plugin", "endpoints_index"], tmp_path, plugin_path)
     assert result.returncode == 0, result.stderr
     assert not (again / "cvat_sdk" / "api_client" / "_endpoints.json").exists()
+
+
+def test_plugin_options_from_the_command_line_and_pyproject(plugin_path: Path, tmp_path: Path) -> None:
+    schema = str(schema_path("2.70.0"))
+    listing = cvat_gen(["plugins"], tmp_path, plugin_path)
+    assert "option file_name (str, default '_endpoints.json')" in listing.stdout
+
+    output = tmp_path / "cli"
+    result = cvat_gen(["build", "-q", "--schema", schema, "-o", str(output),
+                       "--plugin-option", "endpoints_index.file_name=ops.json",
+                       "--plugin-option", "endpoints_index.include_deprecated=false"], tmp_path, plugin_path)
+    assert result.returncode == 0, result.stderr
+    document = json.loads((output / "cvat_sdk" / "api_client" / "ops.json").read_text())
+    assert document["endpoints"] and not any(e["deprecated"] for e in document["endpoints"])
+    assert not (output / "cvat_sdk" / "api_client" / "_endpoints.json").exists()
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        f'[tool.cvat-gen]\nschema = {json.dumps(schema)}\noutput = "out"\n'
+        '[tool.cvat-gen.plugins.endpoints_index]\nfile_name = "from_toml.json"\n')
+    result = cvat_gen(["build", "-q"], project, plugin_path)
+    assert result.returncode == 0, result.stderr
+    assert (project / "out" / "cvat_sdk" / "api_client" / "from_toml.json").is_file()
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    ("endpoints_index.nope=1", "plugin 'endpoints_index' has no option 'nope' (it accepts: file_name, include_deprecated)"),
+    ("endpoints_index.include_deprecated=maybe", "include_deprecated: must be true or false, got 'maybe'"),
+    ("no_such_plugin.x=1", "no plugin is named 'no_such_plugin'"),
+    ("endpoints_index", "expected PLUGIN.KEY=VALUE"),
+])
+def test_bad_plugin_options_are_located_errors(plugin_path: Path, tmp_path: Path, option: str, message: str) -> None:
+    result = cvat_gen(["build", "-q", "--schema", str(schema_path("2.70.0")), "-o", str(tmp_path / "o"),
+                       "--plugin-option", option], tmp_path, plugin_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "o").exists()

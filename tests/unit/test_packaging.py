@@ -41,7 +41,7 @@ def test_wheel_installs_only_cvat_gen(tmp_path: Path) -> None:
         assert needed in names
     entry_points = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
-    assert "cvat-gen = cvat_gen.cli:main" in entry_points
+    assert "cvat-gen = cvat_gen.__main__:run" in entry_points
     assert "runtime = cvat_gen.plugins.runtime" in entry_points
 
 

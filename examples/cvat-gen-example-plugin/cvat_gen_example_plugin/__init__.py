@@ -1,6 +1,7 @@
 """An example cvat-gen plugin.
 
-* `cvatgen_configure` checks its option.
+* `CVATGEN_OPTIONS` declares its options; users set them in `[tool.cvat-gen.plugins.example]`
+  or with `--plugin-option example.file_name=...`, and hooks read them from `context.options`.
 * `cvatgen_transform_ir` returns a changed copy of the IR (here: a note in `IR.extras`).
 * `cvatgen_emit_files` adds `<package path>/_endpoints.json`: every operation of the SDK.
 
@@ -13,12 +14,15 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from cvat_gen.plugin_api import BuildContext, OutputFile
-from cvat_gen.plugin_api import hookimpl
-from cvat_gen.plugin_api import IR
+from cvat_gen.plugin_api import IR, BuildContext, OutputFile, PluginOption, hookimpl
 
 # runs after the built-in plugins (10..60); the default for third-party plugins is 100
 CVATGEN_ORDER = 100
+
+CVATGEN_OPTIONS = {
+    "file_name": PluginOption(str, "_endpoints.json", "name of the index file, inside the package"),
+    "include_deprecated": PluginOption(bool, True, "list deprecated operations too"),
+}
 
 
 @hookimpl
@@ -40,6 +44,7 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
         }
         for api in ir.apis
         for op in api.operations
+        if context.options["include_deprecated"] or not op.deprecated
     ]
     document = {
         "generator": context.header,
@@ -47,4 +52,4 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
         "endpoints": endpoints,
     }
     text = json.dumps(document, indent=1, sort_keys=True, ensure_ascii=True) + "\n"
-    return [OutputFile(f"{context.package_path}/_endpoints.json", text)]
+    return [OutputFile(f"{context.package_path}/{context.options['file_name']}", text)]
