@@ -15,6 +15,11 @@ DEFAULT_OUTPUT = "output"
 DEFAULT_PACKAGE = "cvat_sdk.api_client"
 
 _PACKAGE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+# PEP 440's canonical form (its Appendix B): what `version` must be, so pip and twine accept it
+PEP440_RE = re.compile(
+    r"^([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?"
+    r"(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?(\+[a-z0-9]+(\.[a-z0-9]+)*)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,9 @@ class BuildConfig:
     format: bool = True
     cache_dir: Path | None = None
     jobs: int = 0
+    # version of the generated distribution; "" = the server release the schema names
+    # (set it for a generator-only rebuild, e.g. "2.70.0.post1")
+    version: str = ""
     options: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -64,7 +72,7 @@ def load_config(start: Path | None = None) -> BuildConfig:
         raise BuildError(Diagnostic("", "[tool.cvat-gen] must be a table", source=str(pyproject)))
     base = pyproject.parent
     known = {"schema", "output", "package", "disable", "plugin_order", "overlays", "stale_patches",
-             "template_dirs", "cache_dir", "jobs"}
+             "template_dirs", "cache_dir", "jobs", "version"}
     unknown = sorted(set(section) - known)
     if unknown:
         raise BuildError(Diagnostic("", f"unknown [tool.cvat-gen] keys: {', '.join(unknown)}",
@@ -98,6 +106,8 @@ def load_config(start: Path | None = None) -> BuildConfig:
         config = replace(config, cache_dir=Path(rel(str(section["cache_dir"]))))
     if "jobs" in section:
         config = replace(config, jobs=int(section["jobs"]))
+    if "version" in section:
+        config = replace(config, version=str(section["version"]))
     return config
 
 
@@ -110,5 +120,8 @@ def validate_config(config: BuildConfig) -> None:
     for part in config.package.split("."):
         if keyword.iskeyword(part):
             raise BuildError(Diagnostic("", f"--package part {part!r} is a Python keyword", source="config"))
+    if config.version and not PEP440_RE.match(config.version):
+        raise BuildError(Diagnostic("", f"version {config.version!r} is not a canonical PEP 440 version "
+                                        "(e.g. 2.70.0, 2.70.0.post1, 2.71.0rc1)", source="config"))
     if config.stale_patches not in ("error", "warning"):
         raise BuildError(Diagnostic("", "stale_patches must be 'error' or 'warning'", source="config"))

@@ -38,7 +38,11 @@ class Side:
 
     @property
     def version(self) -> str:
-        return self.ir.version
+        """The server release the schema names ('2.70.0 (2.0)' -> '2.70.0')."""
+        import re
+
+        match = re.match(r"\d+(\.\d+){0,3}", self.ir.version.strip())
+        return match.group(0) if match else self.ir.version.strip()
 
 
 def _cache_file(config: BuildConfig, key: str) -> Path:
@@ -109,8 +113,9 @@ def symbols_for(*irs: IR) -> Symbols:
                 for param in op.params:
                     symbols.params[(op.operation_id, param.wire_name)] = param.py_name
         for item in (*ir.models, *ir.enums):
-            if item.pointer.startswith("/components/schemas/"):
-                component = item.pointer.split("/")[3].replace("~1", "/").replace("~0", "~")
+            parts = item.pointer.split("/")
+            if item.pointer.startswith("/components/schemas/") and len(parts) == 4:  # not inline ones
+                component = parts[3].replace("~1", "/").replace("~0", "~")
                 symbols.components[component] = item.name
                 for f in getattr(item, "fields", ()):
                     symbols.fields[(component, f.json_name)] = f.py_name
