@@ -47,8 +47,9 @@ class SdkComparer:
             self._add("sdk-api-class-removed", f"{name} (ApiClient.{old[name].attr_name}) removed", name)
         for name in sorted(set(new) - set(old)):
             self._add("sdk-api-class-added", f"new class {name} (ApiClient.{new[name].attr_name})", name)
-        old_methods = {(a.class_name, op.method_name): op for a in self.old.apis if a.class_name in new for op in a.operations}
-        new_methods = {(a.class_name, op.method_name): op for a in self.new.apis if a.class_name in old for op in a.operations}
+        # methods of a removed (added) class are covered by the class finding, unless they moved
+        old_methods = {(a.class_name, op.method_name): op for a in self.old.apis for op in a.operations}
+        new_methods = {(a.class_name, op.method_name): op for a in self.new.apis for op in a.operations}
         removed = {k: v for k, v in old_methods.items() if k not in new_methods}
         added = {k: v for k, v in new_methods.items() if k not in old_methods}
         by_op_id = {op.operation_id: k for k, op in added.items()}
@@ -69,6 +70,8 @@ class SdkComparer:
                           op.operation_id)
                 self._method(op, new_methods[renamed], f"{renamed[0]}.{renamed[1]}")
                 continue
+            if key[0] not in new:
+                continue
             when = "after" if op.deprecated else "without"
             replacement = find_replacement(key[1], {m for c, m in added if c == key[0]})
             if replacement:
@@ -82,6 +85,8 @@ class SdkComparer:
                 self._add("sdk-method-removed", f"{symbol} removed", symbol, op.pointer, op.operation_id)
         for key in sorted(added):
             op = added[key]
+            if key[0] not in old:
+                continue
             self._add("sdk-method-added", f"new method {key[0]}.{key[1]}{self._signature(op)}", f"{key[0]}.{key[1]}",
                       op.pointer, op.operation_id)
         for key in sorted(set(old_methods) & set(new_methods)):
