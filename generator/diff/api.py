@@ -97,6 +97,7 @@ class ApiComparer:
         self.out = Collector()
         self._memo: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = {}
         self._active: set[tuple[str, str, str]] = set()
+        self._param = ""  # the parameter whose schema is being compared, for messages and symbols
 
     # ------------------------------------------------------------------ helpers
     def _add(self, rule_id: str, message: str, ptr: str, symbol: str = "") -> None:
@@ -104,7 +105,10 @@ class ApiComparer:
         if symbol == "-":
             symbol = ""
         elif not symbol:
-            symbol = self.symbols.for_pointer(ptr, self.out.operation)
+            param = self._param if self._param and ptr.startswith("/paths/") else ""
+            symbol = self.symbols.for_pointer(ptr, self.out.operation, param)
+            if param:
+                message = f"parameter {param}: {message}"
         self.out.add(rule_id, message, ptr, symbol)
 
     @staticmethod
@@ -397,9 +401,10 @@ class ApiComparer:
         new_ids = {n.op_id for n in new_ops.values()}
         for op_id, o in sorted(removed.items()):
             self.out.operation = op_id
-            replacement = find_replacement(op_id, set(added))
+            # the newer version may be new, or may have existed beside the old one for a while
+            replacement = find_replacement(op_id, set(added)) or find_replacement(op_id, new_ids)
             if replacement:
-                added.pop(replacement)
+                added.pop(replacement, None)
                 when = "after" if o.deprecated else "without"
                 self._add(f"api-replaced-{when}-deprecation", f"{op_id} ({o.method.upper()} {o.path}) replaced by "
                           f"{replacement}", o.ptr, self.symbols.operations.get(op_id, ""))
@@ -498,7 +503,11 @@ class ApiComparer:
             if param.get("deprecated") is True and old_param.get("deprecated") is not True:
                 self._add("request-parameter-deprecated", f"{key[0]} parameter {name} is deprecated", where, symbol)
             if isinstance(old_param.get("schema"), dict) and isinstance(param.get("schema"), dict):
-                self.compare_schema(old_param["schema"], param["schema"], "request-parameter", f"{where}/schema")
+                self._param = name
+                try:
+                    self.compare_schema(old_param["schema"], param["schema"], "request-parameter", f"{where}/schema")
+                finally:
+                    self._param = ""
 
     @staticmethod
     def _content(body: Any) -> dict[str, Any]:

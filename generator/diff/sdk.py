@@ -73,9 +73,10 @@ class SdkComparer:
             if key[0] not in new:
                 continue
             when = "after" if op.deprecated else "without"
-            replacement = find_replacement(key[1], {m for c, m in added if c == key[0]})
+            replacement = find_replacement(key[1], {m for c, m in added if c == key[0]}) or \
+                find_replacement(key[1], {m for c, m in new_methods if c == key[0]})
             if replacement:
-                added.pop((key[0], replacement))
+                added.pop((key[0], replacement), None)
                 self._add(f"sdk-method-replaced-{when}-deprecation", f"{symbol} replaced by {key[0]}.{replacement}",
                           symbol, op.pointer, op.operation_id)
             elif op.deprecated:

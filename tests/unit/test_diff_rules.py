@@ -251,6 +251,12 @@ def test_read_only_properties_are_not_part_of_requests() -> None:
     assert ids(a, b) == []
 
 
+def test_removed_version_with_a_newer_one_already_there_is_a_replacement() -> None:
+    old = _ops(("/items", "get", op(deprecated=True)), ("/v2/items", "get", op("items_list_v2")))
+    (finding,) = compare_api(old, _ops(("/v2/items", "get", op("items_list_v2"))))
+    assert finding.id == "api-replaced-after-deprecation" and "items_list_v2" in finding.message
+
+
 def test_replacement_names_both_operations() -> None:
     old, new = CASES["api-replaced-without-deprecation"]()
     (finding,) = compare_api(old, new)
