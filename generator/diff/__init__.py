@@ -18,7 +18,7 @@ from typing import Any
 
 from ..config import BuildConfig
 from ..errors import Diagnostic
-from ..ir import IR
+from ..ir import IR, EnumDef, ModelDef
 from .api import Symbols, compare_api
 from .model import Finding, Report
 from .rules import LEVEL_RANK, LEVELS, RULES, Rule
@@ -74,7 +74,7 @@ def load_side(config: BuildConfig, use_cache: bool = True) -> Side:
     build._call("cvatgen_configure", context=build.context)
     build.context.diagnostics.raise_if_errors()
     loaded = LoadedSchema(config.schema, raw, parse_document(config.schema, raw))
-    info = loaded.document.get("info") if isinstance(loaded.document.get("info"), dict) else {}
+    info: dict[str, Any] = loaded.document["info"] if isinstance(loaded.document.get("info"), dict) else {}
     build.context.schema_source = config.schema
     build.context.schema_hash = loaded.sha256
     build.context.schema_title = str(info.get("title", ""))
@@ -112,7 +112,8 @@ def symbols_for(*irs: IR) -> Symbols:
                 symbols.operations[op.operation_id] = f"{api.class_name}.{op.method_name}"
                 for param in op.params:
                     symbols.params[(op.operation_id, param.wire_name)] = param.py_name
-        for item in (*ir.models, *ir.enums):
+        items: list[ModelDef | EnumDef] = [*ir.models, *ir.enums]
+        for item in items:
             parts = item.pointer.split("/")
             if item.pointer.startswith("/components/schemas/") and len(parts) == 4:  # not inline ones
                 component = parts[3].replace("~1", "/").replace("~0", "~")

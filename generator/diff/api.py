@@ -24,6 +24,14 @@ _MAX_KEYS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxPropert
 _MIN_KEYS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 
 
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def escape(part: str) -> str:
     return part.replace("~", "~0").replace("/", "~1")
 
@@ -309,7 +317,7 @@ class ApiComparer:
         """Properties a client sends (request) or receives (response): readOnly ones are not
         sent, writeOnly ones never come back."""
         hidden = "readOnly" if direction == "request" else "writeOnly"
-        props = flat.get("properties") if isinstance(flat.get("properties"), dict) else {}
+        props = _as_dict(flat.get("properties"))
         visible = {}
         for name, schema in props.items():
             outer, target, _ = self._unwrap(doc, schema)
@@ -357,21 +365,21 @@ class ApiComparer:
     # ------------------------------------------------------------------ operations
     def _operations(self, doc: dict[str, Any]) -> dict[tuple[str, str], _Op]:
         found: dict[tuple[str, str], _Op] = {}
-        paths = doc.get("paths") if isinstance(doc.get("paths"), dict) else {}
+        paths = _as_dict(doc.get("paths"))
         global_security = doc.get("security") if isinstance(doc.get("security"), list) else None
         for path, item in paths.items():
             item, _ = self._resolve(doc, item)
             if not isinstance(item, dict):
                 continue
             variables = _PATH_VAR.findall(str(path))
-            shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
+            shared = _as_list(item.get("parameters"))
             for method in HTTP_METHODS:
                 raw = item.get(method)
                 if not isinstance(raw, dict):
                     continue
                 op_ptr = pointer("paths", path, method)
                 params: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
-                own = raw.get("parameters") if isinstance(raw.get("parameters"), list) else []
+                own = _as_list(raw.get("parameters"))
                 for source, items in ((pointer("paths", path, "parameters"), shared), (f"{op_ptr}/parameters", own)):
                     for index, param in enumerate(items):
                         param, _ = self._resolve(doc, param)
@@ -382,7 +390,7 @@ class ApiComparer:
                         key_name = f"#{variables.index('{' + name + '}')}" if where == "path" and "{" + name + "}" in variables else name
                         params[(where, key_name)] = (param, f"{source}/{index}")
                 key = (method, _PATH_VAR.sub("{}", str(path)))
-                tags = raw.get("tags") if isinstance(raw.get("tags"), list) else []
+                tags = _as_list(raw.get("tags"))
                 found[key] = _Op(key, method, str(path), str(raw.get("operationId") or f"{method} {path}"), op_ptr, raw,
                                  params, raw["security"] if isinstance(raw.get("security"), list) else global_security,
                                  raw.get("deprecated") is True, str(tags[0]) if tags else "")
@@ -547,8 +555,8 @@ class ApiComparer:
                 self.compare_schema(a[media]["schema"], b[media]["schema"], ctx, f"{where}/content/{escape(media)}/schema")
 
     def _responses(self, o: _Op, n: _Op) -> None:
-        a = o.raw.get("responses") if isinstance(o.raw.get("responses"), dict) else {}
-        b = n.raw.get("responses") if isinstance(n.raw.get("responses"), dict) else {}
+        a = _as_dict(o.raw.get("responses"))
+        b = _as_dict(n.raw.get("responses"))
         for status in a:
             if status not in b:
                 kind = "success" if str(status).startswith("2") else "non-success"

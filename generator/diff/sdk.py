@@ -18,7 +18,8 @@ def _annotation(type_ref: TypeRef | None) -> str:
 
 def _params(op: Operation) -> dict[str, tuple[str, str, bool, str, bool]]:
     """py name -> (wire name, annotation, required, location, deprecated); the body is one of them."""
-    found = {p.py_name: (p.wire_name, p.type.annotation(), p.required, p.location, p.deprecated) for p in op.params}
+    found: dict[str, tuple[str, str, bool, str, bool]] = {
+        p.py_name: (p.wire_name, p.type.annotation(), p.required, str(p.location), p.deprecated) for p in op.params}
     if op.body is not None:
         found[op.body.py_name] = (f"<body {op.body.py_name}>", op.body.type.annotation(), op.body.required, "body", False)
     return found
