@@ -25,6 +25,7 @@ from .rules import LEVEL_RANK, LEVELS, RULES, Rule
 from .sdk import compare_sdk
 
 CACHE_FORMAT = 1
+CACHE_ENTRIES = 48  # prepared schemas kept (about 0.5 MB each); the least recently used go first
 
 
 @dataclass
@@ -68,6 +69,7 @@ def load_side(config: BuildConfig, use_cache: bool = True) -> Side:
             with path.open("rb") as handle:
                 stored = pickle.load(handle)  # noqa: S301 - a file this code wrote, keyed by content hash
             if isinstance(stored, dict) and stored.get("format") == CACHE_FORMAT:
+                os.utime(path)  # recently used: kept when the cache is pruned
                 return Side(config.schema, stored["document"], stored["ir"], stored["warnings"])
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError):
             pass
@@ -99,6 +101,9 @@ def _store(path: Path, value: dict[str, Any]) -> None:
         with os.fdopen(handle, "wb") as stream:
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, path)
+        entries = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in entries[CACHE_ENTRIES:]:
+            stale.unlink(missing_ok=True)
     except OSError:
         pass  # a cache that can't be written only costs time
 

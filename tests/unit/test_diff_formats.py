@@ -92,6 +92,13 @@ def test_schema_strings_stay_data() -> None:
     assert len(text.splitlines()) == 2 + len(report.findings)  # header, one line per finding, summary
 
 
+def test_text_is_coloured_only_when_asked() -> None:
+    from cvat_gen.diff.formats import format_text
+
+    report = mixed()
+    assert "\x1b[31m" in format_text(report, colour=True) and "\x1b[" not in format_text(report)
+
+
 def test_changelog_groups_and_bump() -> None:
     report = mixed()
     notes = changelog(report)
