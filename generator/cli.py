@@ -107,12 +107,16 @@ def cli(traceback: bool) -> None:
 @click.option("--format", "format_all", is_flag=True,
               help="Run black on every generated file, also those whose templates declare black's layout.")
 @click.option("--quiet", "-q", is_flag=True)
-def build(output: str | None, check: bool, quiet: bool, **cli_options: Any) -> None:
+@click.option("--version", "dist_version", default=None,
+              help="Version of the generated distribution (PEP 440); default: the server release.")
+def build(output: str | None, check: bool, quiet: bool, dist_version: str | None, **cli_options: Any) -> None:
     """Build the SDK into the output folder (or check that it is current)."""
     from .pipeline import run_build
 
     try:
         config = _make_config(output, **cli_options)
+        if dist_version:
+            config = config.with_overrides(version=dist_version)
         result = run_build(config, check=check)
     except BuildError as exc:
         _fail(exc)
@@ -200,24 +204,85 @@ def patches(**cli_options: Any) -> None:
                        f"{'es' if action.matches != 1 else ''}) {action.description}{note}")
 
 
+def _diff_options(function: F) -> F:
+    """What `build` takes that changes the prepared schema: both sides get the same."""
+    options = [
+        click.option("--package", "-p", default=None, help="Dotted name of the generated package."),
+        click.option("--overlay", "overlays", multiple=True, help="Extra OpenAPI Overlay file (repeatable)."),
+        click.option("--disable-plugin", "disable", multiple=True, help="Plugin to skip (repeatable)."),
+        click.option("--stale-patches", type=click.Choice(["error", "warning"]), default=None,
+                     help="What an overlay action that matches nothing is."),
+        click.option("--scope", type=click.Choice(["all", "api", "sdk"]), default="all",
+                     help="api: the HTTP API; sdk: the generated Python SDK; all: both."),
+        click.option("--no-cache", is_flag=True, help="Prepare both schemas again instead of using the cache."),
+        click.option("--output", "-o", "output_file", default=None, help="Write to this file instead of stdout."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _run_diff(old: str, new: str, scope: str, no_cache: bool, **cli_options: Any) -> Any:
+    from .diff import run_diff
+
+    base = _make_config(**cli_options)
+    scopes = ("api", "sdk") if scope == "all" else (scope,)
+    return run_diff(base.with_overrides(schema=old), base.with_overrides(schema=new), scopes, use_cache=not no_cache)
+
+
+def _emit(text: str, output_file: str | None) -> None:
+    if output_file:
+        try:
+            Path(output_file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            click.echo(f"{output_file}: cannot write: {exc.strerror or exc}", err=True)
+            sys.exit(2)
+    else:
+        click.echo(text, nl=False)
+
+
 @cli.command()
 @click.argument("old")
 @click.argument("new")
-@click.option("--package", "-p", default=None)
-def diff(old: str, new: str, package: str | None) -> None:
-    """Print what changes in the generated SDK between two schemas (files or URLs)."""
-    from .diff import diff_ir
-    from .pipeline import run_ir
+@_diff_options
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "markdown", "json", "githubactions", "junit"]),
+              default="text", help="Output format (text is coloured on a terminal).")
+@click.option("--fail-on", type=click.Choice(["ERR", "WARN", "INFO"], case_sensitive=False), default=None,
+              help="Exit 1 when a finding is at or above this level.")
+def diff(old: str, new: str, fmt: str, fail_on: str | None, scope: str, no_cache: bool,
+         output_file: str | None, **cli_options: Any) -> None:
+    """Report what changed between two schemas (files or URLs): the HTTP API and the
+    generated SDK, each finding with a rule id (docs/diff-rules.md) and a level."""
+    from .diff.formats import exit_code, render
 
     try:
-        base = _make_config(package=package)
-        old_ir = run_ir(base.with_overrides(schema=old))
-        new_ir = run_ir(base.with_overrides(schema=new))
+        report = _run_diff(old, new, scope, no_cache, **cli_options)
     except BuildError as exc:
         _fail(exc)
         return
-    lines = diff_ir(old_ir, new_ir)
-    click.echo("\n".join(lines) if lines else "no changes")
+    level = fail_on.upper() if fail_on else None
+    colour = fmt == "text" and output_file is None
+    _emit(render(report, fmt, colour=colour, fail_on=level or "ERR"), output_file)
+    sys.exit(exit_code(report, level))
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@_diff_options
+@click.option("--title", default=None, help="Heading of the section (default: names the new server release).")
+def changelog(old: str, new: str, title: str | None, scope: str, no_cache: bool, output_file: str | None,
+              **cli_options: Any) -> None:
+    """Write a markdown release-notes section (Breaking, Deprecated, Added, Changed) with the
+    semver bump the changes suggest."""
+    from .diff.changelog import changelog as make_changelog
+
+    try:
+        report = _run_diff(old, new, scope, no_cache, **cli_options)
+    except BuildError as exc:
+        _fail(exc)
+        return
+    _emit(make_changelog(report, title), output_file)
 
 
 def _print_traceback(exc: BaseException) -> None:

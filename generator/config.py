@@ -15,6 +15,11 @@ DEFAULT_OUTPUT = "output"
 DEFAULT_PACKAGE = "cvat_sdk.api_client"
 
 _PACKAGE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+# PEP 440's canonical form (its Appendix B): what `version` must be, so pip and twine accept it
+PEP440_RE = re.compile(
+    r"^([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?"
+    r"(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?(\+[a-z0-9]+(\.[a-z0-9]+)*)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,9 @@ class BuildConfig:
     # --plugin-option); the pipeline checks them against what each plugin declares and puts
     # the typed values, defaults filled in, into `options`
     plugin_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # version of the generated distribution; "" = the server release the schema names
+    # (set it for a generator-only rebuild, e.g. "2.70.0.post1")
+    version: str = ""
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -61,7 +69,7 @@ CONFIG_KEYS: dict[str, str] = {
     "schema": "a string", "output": "a string", "package": "a string", "disable": _STRING_LIST,
     "plugin_order": _STRING_LIST, "overlays": _STRING_LIST, "stale_patches": "'error' or 'warning'",
     "template_dirs": _STRING_LIST, "cache_dir": "a string", "jobs": "a whole number >= 0",
-    "plugins": "a table of tables ([tool.cvat-gen.plugins.<name>])",
+    "plugins": "a table of tables ([tool.cvat-gen.plugins.<name>])", "version": "a string",
 }
 
 
@@ -127,6 +135,8 @@ def load_config(start: Path | None = None) -> BuildConfig:
         values["cache_dir"] = Path(rel(section["cache_dir"]))
     if "jobs" in section:
         values["jobs"] = section["jobs"]
+    if "version" in section:
+        values["version"] = section["version"]
     if "plugins" in section:
         values["plugin_options"] = {name: dict(table) for name, table in sorted(section["plugins"].items())}
     return BuildConfig(**values)
@@ -151,6 +161,9 @@ def validate_config(config: BuildConfig) -> None:
     for part in config.package.split("."):
         if keyword.iskeyword(part):
             raise BuildError(Diagnostic("", f"--package part {part!r} is a Python keyword", source="config"))
+    if config.version and not PEP440_RE.match(config.version):
+        raise BuildError(Diagnostic("", f"version {config.version!r} is not a canonical PEP 440 version "
+                                        "(e.g. 2.70.0, 2.70.0.post1, 2.71.0rc1)", source="config"))
     if config.stale_patches not in ("error", "warning"):
         raise BuildError(Diagnostic("", "stale_patches must be 'error' or 'warning'", source="config"))
     missing = [d for d in config.template_dirs if not Path(d).is_dir()]

@@ -19,7 +19,9 @@ from .context import BuildContext, OutputFile, PatchReport
 from .errors import EXIT_FILESYSTEM, EXIT_PLUGIN, BuildError, Diagnostic, filesystem_error
 from .load import LoadedSchema, load_schema
 from .plugin_host import PluginHost, call_hook, load_plugins
-from .write import CheckResult, Manifest, as_bytes, check_output, on_disk_matches, sha256_bytes, write_output
+from .write import (
+    CheckResult, Manifest, as_bytes, check_output, distribution_version, on_disk_matches, sha256_bytes, write_output,
+)
 
 if TYPE_CHECKING:
     from .ir import IR
@@ -60,8 +62,13 @@ def _hash_tree(digest: Any, root: Path) -> None:
 
 def fingerprint(loaded: LoadedSchema, config: BuildConfig, host: PluginHost) -> str:
     """Everything the output depends on. Equal fingerprints and an intact output = nothing to do."""
+    return hashlib.sha256(f"{generator_fingerprint(config, host)}\n{loaded.sha256}\n".encode()).hexdigest()
+
+
+def generator_fingerprint(config: BuildConfig, host: PluginHost) -> str:
+    """Everything but the schema: the generator's and plugins' code and the configuration."""
     digest = hashlib.sha256()
-    digest.update(f"cvat-gen {__version__}\n{loaded.sha256}\n{config.package}\n{config.format} {config.format_all}\n".encode())
+    digest.update(f"cvat-gen {__version__}\n{config.package}\n{config.format} {config.format_all}\n{config.version}\n".encode())
     digest.update(repr((config.disable, config.plugin_order, config.stale_patches, sorted(config.options.items()))).encode())
     for overlay in config.overlays:
         digest.update(overlay.encode())
@@ -232,7 +239,8 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
     build = Build(config, extra_plugins)
     loaded = build.load()
     result = BuildResult(output=config.output)
-    print_fingerprint = fingerprint(loaded, config, build.host)
+    generator_print = generator_fingerprint(config, build.host)
+    print_fingerprint = hashlib.sha256(f"{generator_print}\n{loaded.sha256}\n".encode()).hexdigest()
     if not check:
         previous = Manifest.read(config.output)
         if previous and previous.fingerprint == print_fingerprint and on_disk_matches(config.output, previous):
@@ -252,10 +260,13 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
     result.files = files
     result.warnings = build.context.diagnostics.warnings
     if check:
-        result.check = check_output(config.output, files, loaded.sha256)
+        result.check = check_output(config.output, files, loaded.sha256, generator_print)
     else:
+        plugins = tuple(f"{info.name} [{info.source}]" for info in build.host.ordered(config.plugin_order)
+                        if not info.disabled)
         manifest = Manifest(__version__, loaded.sha256, print_fingerprint,
-                            {path: sha256_bytes(data) for path, data in files.items()})
+                            {path: sha256_bytes(data) for path, data in files.items()}, generator_print,
+                            distribution_version(files), build.context.schema_version, plugins)
         try:
             result.stats = write_output(config.output, files, manifest)
         except OSError as exc:  # permission, read-only filesystem, disk full: one line, status 4

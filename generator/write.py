@@ -33,14 +33,24 @@ def as_bytes(content: str | bytes) -> bytes:
 
 @dataclass
 class Manifest:
+    """What an output was built from. `generator_sha256` hashes the generator's and the
+    plugins' code and the configuration (not the schema), so `build --check` can tell a
+    generator-only change from a schema change; `version` is the distribution's version."""
+
     generator_version: str
     schema_sha256: str
     fingerprint: str
     files: dict[str, str] = field(default_factory=dict)
+    generator_sha256: str = ""
+    version: str = ""
+    schema_version: str = ""
+    plugins: tuple[str, ...] = ()
 
     def to_json(self) -> str:
         return json.dumps({"generator_version": self.generator_version, "schema_sha256": self.schema_sha256,
-                           "fingerprint": self.fingerprint, "files": dict(sorted(self.files.items()))},
+                           "fingerprint": self.fingerprint, "generator_sha256": self.generator_sha256,
+                           "version": self.version, "schema_version": self.schema_version,
+                           "plugins": list(self.plugins), "files": dict(sorted(self.files.items()))},
                           indent=1, sort_keys=True) + "\n"
 
     @classmethod
@@ -50,10 +60,26 @@ class Manifest:
             files = data["files"]
             if not isinstance(files, dict):
                 return None
+            plugins = data.get("plugins") or []
             return cls(str(data["generator_version"]), str(data["schema_sha256"]), str(data.get("fingerprint", "")),
-                       {str(k): str(v) for k, v in files.items()})
+                       {str(k): str(v) for k, v in files.items()}, str(data.get("generator_sha256", "")),
+                       str(data.get("version", "")), str(data.get("schema_version", "")),
+                       tuple(str(p) for p in plugins) if isinstance(plugins, list) else ())
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+
+def distribution_version(files: dict[str, bytes]) -> str:
+    """The version the generated pyproject.toml declares ("" when there is none)."""
+    import tomllib
+
+    data = files.get("pyproject.toml")
+    if data is None:
+        return ""
+    try:
+        return str(tomllib.loads(data.decode("utf-8")).get("project", {}).get("version", ""))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
 
 
 def safe_relative(path: str) -> PurePosixPath:
@@ -228,6 +254,11 @@ class CheckResult:
     stale: list[str] = field(default_factory=list)
     schema_changed: bool = False
     no_manifest: bool = False
+    # the schema is the one the output was built from, but the generator (code, plugins,
+    # configuration) is not: a generator-only rebuild, to publish under a new version
+    generator_changed: bool = False
+    built_version: str = ""
+    version: str = ""
 
     @property
     def current(self) -> bool:
@@ -235,9 +266,15 @@ class CheckResult:
                     or self.no_manifest)
 
     def summary(self) -> str:
+        note = ""
+        if self.generator_changed:
+            note = ("only the generator changed since the output was built (same schema)"
+                    + (f"; it was built as version {self.built_version}" if self.built_version else "")
+                    + ("; give the rebuild a new version (--version or [tool.cvat-gen] version, e.g. "
+                       f"{self.built_version}.post1)" if self.built_version and self.version == self.built_version else ""))
         if self.current:
-            return "output is current"
-        lines = []
+            return "output is current" + (f" ({note})" if note else "")
+        lines = [note] if note else []
         if self.no_manifest:
             lines.append("no manifest: the output was never built by cvat-gen")
         if self.schema_changed:
@@ -250,13 +287,17 @@ class CheckResult:
         return "\n".join(lines)
 
 
-def check_output(output: Path, files: dict[str, bytes], schema_sha256: str) -> CheckResult:
+def check_output(output: Path, files: dict[str, bytes], schema_sha256: str, generator_sha256: str = "") -> CheckResult:
     result = CheckResult()
     previous = Manifest.read(output)
+    result.version = distribution_version(files)
     if previous is None:
         result.no_manifest = True
     elif previous.schema_sha256 != schema_sha256:
         result.schema_changed = True
+    elif generator_sha256 and previous.generator_sha256 != generator_sha256:
+        result.generator_changed = True
+        result.built_version = previous.version
     for rel, data in sorted(files.items()):
         try:
             disk = (output / rel).read_bytes()

@@ -199,6 +199,13 @@ class EnumView:
 _EXCEPTIONS = {"401": "UnauthorizedException", "403": "ForbiddenException", "404": "NotFoundException"}
 
 
+def heading_anchor(heading: str) -> str:
+    """The anchor GitHub and Python-Markdown's toc both give a heading made of an identifier:
+    lower case, nothing else changed. Pages use plain `## method_name` headings, so links work
+    on GitHub as well as in the mkdocs site (an explicit `{#id}` shows literally on GitHub)."""
+    return heading.lower()
+
+
 def _exception_for(status: str) -> str:
     if status in _EXCEPTIONS:
         return _EXCEPTIONS[status]
@@ -227,6 +234,30 @@ def _example_value(ref: TypeRef, ir_models: dict[str, ModelDef], enums: dict[str
         return "{}"
     return {"str": '"string"', "int": "1", "float": "1.0", "bool": "True", "date": '"2024-01-01"',
             "datetime": '"2024-01-01T00:00:00Z"', "binary": 'open("file.bin", "rb")'}.get(ref.kind, "None")
+
+
+def _carries_files(ref: TypeRef, ir_models: dict[str, ModelDef], seen: frozenset[str] = frozenset()) -> bool:
+    """Does a value of this type hold file objects (directly, in a list, or in a field)?"""
+    if ref.kind == "binary":
+        return True
+    if ref.item is not None:
+        return _carries_files(ref.item, ir_models, seen)
+    model = ir_models.get(ref.name) if ref.kind == "model" else None
+    if model is None or model.name in seen:
+        return False
+    return any(_carries_files(f.type, ir_models, seen | {model.name}) for f in model.fields)
+
+
+def _example_content_type(content_types: tuple[str, ...], ref: TypeRef, ir_models: dict[str, ModelDef]) -> str:
+    """The `_content_type` an example must pass: multipart when the example sends files (JSON
+    can't carry them), the only declared type when JSON isn't one, else none (JSON)."""
+    if not content_types:
+        return ""
+    if _carries_files(ref, ir_models) and "multipart/form-data" in content_types:
+        return "multipart/form-data" if content_types[0] != "multipart/form-data" or len(content_types) > 1 else ""
+    if "application/json" not in content_types:
+        return content_types[0]
+    return ""
 
 
 def _call_text(target: str, args: list[str], prefix: str = "") -> str:
@@ -277,7 +308,7 @@ class _Builder:
 
     def op_link(self, api_class: str, method: str, prefix: str) -> str:
         page = self.links.api_pages[api_class]
-        return f"[`{self.attr_names[api_class]}.{method}`]({prefix}{page}#{method})"
+        return f"[`{self.attr_names[api_class]}.{method}`]({prefix}{page}#{heading_anchor(method)})"
 
     def operation(self, api: Api, op: Operation) -> OperationView:
         prefix = "../"
@@ -295,8 +326,9 @@ class _Builder:
         if op.body is not None:
             value = _example_value(op.body.type, self.models, self.enums)
             values.append(value if op.body.required else f"{op.body.py_name}={value}")
-            if op.body.content_types and "application/json" not in op.body.content_types:
-                values.append(f"_content_type={py_literal(op.body.content_types[0])}")
+            content_type = _example_content_type(op.body.content_types, op.body.type, self.models)
+            if content_type:
+                values.append(f"_content_type={py_literal(content_type)}")
         if op.response_kind == "binary":
             values.append("_parse_response=False")
         body = _call_text(target, values, "data, response = ")
@@ -353,15 +385,15 @@ class _Builder:
         if op.deprecated:
             if op.replaced_by:  # the warning's text, with the replacement as a link
                 deprecation = (f"`{api.attr_name}.{op.method_name}()` is deprecated. Use "
-                               f"[`{api.attr_name}.{op.replaced_by}()`](#{op.replaced_by}) instead.")
+                               f"[`{api.attr_name}.{op.replaced_by}()`](#{heading_anchor(op.replaced_by)}) instead.")
             else:
                 deprecation = markdown_cell(op.deprecation_message or "This operation is deprecated.")
         versions = ""
         if len(op.versions) > 1:
-            versions = ", ".join(f"[`{v}`](#{v})" if v != op.method_name else f"`{v}` (this one)"
+            versions = ", ".join(f"[`{v}`](#{heading_anchor(v)})" if v != op.method_name else f"`{v}` (this one)"
                                  for v in op.versions)
         auth = ", ".join(markdown_cell(a) for a in op.auth)
-        return OperationView(op, op.method_name, code_span(op.path), call, example, rows, body_type, body_ct, returns,
+        return OperationView(op, heading_anchor(op.method_name), code_span(op.path), call, example, rows, body_type, body_ct, returns,
                              responses, errors, deprecation, versions, auth)
 
     def api(self, api: Api) -> ApiView:

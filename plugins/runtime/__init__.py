@@ -41,7 +41,7 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
     for name in RUNTIME_MODULES:
         source = (FILES / name).read_text(encoding="utf-8")
         files.append(OutputFile(f"{base}/{name}", f"# {context.header}\n{source}", format_python=False))
-    version = distribution_version(ir)
+    version = context.config.version or distribution_version(ir)  # config/--version override the server's
     files.append(OutputFile(f"{base}/__init__.py", context.render("runtime/__init__.py.j2", ir=ir, version=version)))
     files.append(OutputFile(f"{base}/py.typed", ""))
     top = context.package.split(".")[0]

@@ -89,13 +89,21 @@ def _links(text: str) -> list[str]:
     return re.findall(r"(?<!\\)\]\(([^)\s]+)\)", text)
 
 
+def github_anchor(heading: str) -> str:
+    """GitHub's heading slug: lower case, punctuation other than - and _ dropped, spaces -> -."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
 def test_every_page_and_link_exists(out270: Path) -> None:
+    """Links and anchors resolve as GitHub renders the pages (mkdocs --strict checks the site)."""
     docs = out270 / "docs"
     pages = sorted(docs.rglob("*.md"))
     assert len(pages) > 250
     anchors: dict[Path, set[str]] = {}
     for page in pages:
-        anchors[page] = set(re.findall(r"\{#([A-Za-z0-9_]+)\}", page.read_text(encoding="utf-8")))
+        text = page.read_text(encoding="utf-8")
+        assert "{#" not in text  # explicit ids render literally on GitHub
+        anchors[page] = {github_anchor(h) for h in re.findall(r"^#{1,6} (.+)$", text, flags=re.M)}
     checked = 0
     for page in pages:
         for link in _links(page.read_text(encoding="utf-8")):
@@ -120,7 +128,7 @@ def test_api_summary_lists_every_operation(out270: Path) -> None:
         for op in api.operations:
             assert f"[`{api.attr_name}.{op.method_name}`](apis/{api.class_name}.md#{op.method_name})" in summary
             assert f"**{op.http_method}** `{op.path}`" in summary
-            assert f"## {op.method_name} {{#{op.method_name}}}" in page
+            assert f"\n## {op.method_name}\n" in page
     for model in ir.models:
         assert (out270 / "docs" / "models" / f"{model.name}.md").is_file()
     for enum in ir.enums:
@@ -129,7 +137,7 @@ def test_api_summary_lists_every_operation(out270: Path) -> None:
 
 def test_operation_section(out270: Path) -> None:
     page = (out270 / "docs" / "apis" / "TasksApi.md").read_text(encoding="utf-8")
-    section = page.split("## create_data {#create_data}", 1)[1].split("\n## ", 1)[0]
+    section = page.split("## create_data\n", 1)[1].split("\n## ", 1)[0]
     assert "api_client.tasks_api.create_data(\n    id,\n    data_request=...," in section
     assert "| `id` | `int` | path | yes | A unique integer value identifying this task. |" in section
     assert "| `upload_finish` | `bool` | header | no |" in section
@@ -141,7 +149,7 @@ def test_operation_section(out270: Path) -> None:
     # the example compiles
     example = section.split("**Example**\n\n```python\n", 1)[1].split("```", 1)[0]
     compile(example, "example", "exec")
-    errors = page.split("## retrieve_preview {#retrieve_preview}", 1)[1].split("\n## ", 1)[0]
+    errors = page.split("## retrieve_preview\n", 1)[1].split("\n## ", 1)[0]
     assert "| 404 | `exceptions.NotFoundException` |" in errors
     assert "_parse_response=False" in errors
 
@@ -189,10 +197,10 @@ def test_docs_are_deterministic(out270: Path, tmp_path: Path) -> None:
 
 def test_deprecated_version_links_to_replacement(evil: Path) -> None:
     page = (evil / "docs" / "apis" / "ThingsApi.md").read_text(encoding="utf-8")
-    old = page.split("## retrieve_content {#retrieve_content}", 1)[1].split("\n## ", 1)[0]
+    old = page.split("## retrieve_content\n", 1)[1].split("\n## ", 1)[0]
     assert '!!! warning "Deprecated"' in old
     assert "[`things_api.retrieve_content_v2()`](#retrieve_content_v2)" in old
-    assert "## retrieve_content_v2 {#retrieve_content_v2}" in page
+    assert "## retrieve_content_v2\n" in page
     summary = (evil / "docs" / "api_summary.md").read_text(encoding="utf-8")
     assert "#retrieve_content) (deprecated)" in summary
 

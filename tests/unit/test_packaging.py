@@ -23,6 +23,9 @@ def test_every_package_folder_is_declared() -> None:
     found = {"cvat_gen"} | {
         "cvat_gen." + ".".join(p.parent.relative_to(ROOT).parts)
         for p in (ROOT / "plugins").rglob("__init__.py")
+    } | {
+        "cvat_gen." + ".".join(p.parent.relative_to(ROOT / "generator").parts)
+        for p in (ROOT / "generator").rglob("__init__.py") if p.parent != ROOT / "generator"
     }
     assert found == _declared_packages()
 
