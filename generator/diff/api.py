@@ -585,12 +585,17 @@ class ApiComparer:
             if media not in b:
                 self._add(f"{prefix}-media-type-removed",
                           f"media type {media} removed", f"{where}/content/{escape(media)}")
+        compared: set[str] = set()  # the same schemas under several media types are compared once
         for media in b:
             if media not in a:
                 self._add(f"{prefix}-media-type-added",
                           f"media type {media} added", f"{where}/content/{escape(media)}")
             elif isinstance(a[media], dict) and isinstance(b[media], dict) and \
                     isinstance(a[media].get("schema"), dict) and isinstance(b[media].get("schema"), dict):
+                key = json.dumps([a[media]["schema"], b[media]["schema"]], sort_keys=True, default=str)
+                if key in compared:
+                    continue
+                compared.add(key)
                 self.compare_schema(a[media]["schema"], b[media]["schema"], ctx, f"{where}/content/{escape(media)}/schema")
 
     def _responses(self, o: _Op, n: _Op) -> None:
