@@ -15,8 +15,11 @@ An overlay is a YAML or JSON document::
       - target: $.paths['/api/tasks/{id}/preview'].get.responses['200']
         description: Why this change is needed
         update: {content: {image/jpeg: {schema: {type: string, format: binary}}}}
-        x-cvat-gen-server-versions: ">=2.67"   # our extension, optional
-        x-cvat-gen-optional: false             # our extension: true = matching nothing is fine
+        x-cvat-gen:                            # our extension, optional: when it applies
+          editions: [hosted]                   # hosted, open-source (read from the schema)
+          server-versions: ">=2.67"
+          when: {exists: "$.paths['/api/tasks/{id}/preview']", absent: "@.content"}
+        # older spellings: x-cvat-gen-server-versions: ">=2.67", x-cvat-gen-optional: true
       - target: $.paths['/api/old']
         remove: true
 
@@ -40,8 +43,11 @@ On top of the specification, cvat-gen reports an action whose target selects not
 *stale*: the schema changed under the overlay. That is an error by default, a warning with
 `stale="warning"`. An action marked `x-cvat-gen-optional: true` is never stale: use it for a
 guarded action that is meant to match only sometimes (for example, a filter that adds an
-operation only while the schema lacks it). Use a version range (`x-cvat-gen` / `x-cvat-gen-server-versions`) for a
-patch that only applies to some server releases, rather than letting it go stale.
+operation only while the schema lacks it). Better, state the action's preconditions
+(`generator/overlay_conditions.py`): an action whose edition, release range, `exists` or
+`absent` condition does not hold is skipped with a reason ("hosted edition only", "not in
+this release", "already declared by the server") instead of going stale, and a node that
+fails an `expect` condition is reported at its own JSON pointer in the schema.
 
 Version ranges are comma-separated clauses, all of which must hold: `>=2.61`, `<2.70`,
 `==2.65.0`, `!=2.66`, `>`, `<=`. Versions compare numerically, missing parts count as 0,
@@ -612,6 +618,7 @@ def _apply_action(
     kept, skips = _check_nodes(schema, overlay, action, locations, report)
     if locations and not kept:
         return result(len(locations), False, "; ".join(skips))
+    matched = len(locations)
     locations = kept
     seen = {tuple(loc) for loc in kept}
 
@@ -643,7 +650,7 @@ def _apply_action(
             parent = _resolve(schema, location[:-1])
             del parent[location[-1]]
             removed.append(location)
-        return result(len(locations), True)
+        return result(matched, True)
 
     update = action.update
     bad = 0
@@ -672,7 +679,7 @@ def _apply_action(
             bad += 1
     if bad:
         return result(len(locations), bad < len(locations), f"{bad} of {len(locations)} matches could not be updated")
-    return result(len(locations), True, "; ".join(skips))
+    return result(matched, True, "; ".join(skips))
 
 
 _UNEXPECTED = "unexpected shape"
