@@ -168,20 +168,45 @@ class ApiComparer:
             merged["required"] = required
         return merged
 
-    def _unwrap(self, doc: dict[str, Any], schema: Any) -> tuple[dict[str, Any], dict[str, Any] | None, str]:
+    def _unwrap(self, doc: dict[str, Any], schema: Any, depth: int = 0) -> tuple[dict[str, Any], dict[str, Any] | None, str]:
         """(the keys around a reference, the referenced component flattened, its name); an inline
-        schema is (itself flattened, None, ""). `allOf: [$ref]` with siblings is a reference."""
-        if not isinstance(schema, dict):
+        schema is (itself flattened, None, ""). Wrappers are references too: `allOf: [$ref]`
+        with siblings, and a oneOf/anyOf of one `$ref` beside null (a nullable wrapper)."""
+        if not isinstance(schema, dict) or depth > MAX_DEPTH:
             return {}, None, ""
         if "$ref" in schema:
             target, name = self._resolve(doc, schema)
-            return {}, self._flatten(doc, target), name
+            flat = self._flatten(doc, target)
+            single = self._single_ref(doc, flat)
+            if single is None:
+                return {}, flat, name
+            outer, inner, inner_name = self._unwrap(doc, single[0], depth + 1)
+            return {**single[1], **outer}, inner, inner_name
         parts = schema.get("allOf")
         if isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], dict) and "$ref" in parts[0] \
                 and "properties" not in schema:
-            target, name = self._resolve(doc, parts[0])
-            return {k: v for k, v in schema.items() if k != "allOf"}, self._flatten(doc, target), name
-        return self._flatten(doc, schema), None, ""
+            outer, inner, name = self._unwrap(doc, parts[0], depth + 1)
+            return {**outer, **{k: v for k, v in schema.items() if k != "allOf"}}, inner, name
+        flat = self._flatten(doc, schema)
+        single = self._single_ref(doc, flat)
+        if single is not None:
+            outer, inner, name = self._unwrap(doc, single[0], depth + 1)
+            return {**outer, **single[1]}, inner, name
+        return flat, None, ""
+
+    def _single_ref(self, doc: dict[str, Any], flat: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """`oneOf: [{$ref: X}, {$ref: NullEnum}]` -> ({$ref: X}, {keys around it, nullable})."""
+        for keyword in ("oneOf", "anyOf"):
+            variants = flat.get(keyword)
+            if not isinstance(variants, list) or "properties" in flat or flat.get("type"):
+                continue
+            real = [v for v in variants if not self._is_null(doc, v)]
+            if len(real) == 1 and isinstance(real[0], dict) and "$ref" in real[0]:
+                around = {k: v for k, v in flat.items() if k not in ("oneOf", "anyOf")}
+                if len(real) < len(variants):
+                    around["nullable"] = True
+                return real[0], around
+        return None
 
     def _is_null(self, doc: dict[str, Any], schema: Any) -> bool:
         target, _ = self._resolve(doc, schema)
@@ -221,12 +246,13 @@ class ApiComparer:
             self._active.add(key)
             self.out.start()
             try:
-                self._body_checks(o_target, n_target, inner, pointer("components", "schemas", n_ref), depth)
+                self._body_checks(o_target, n_target, inner, pointer("components", "schemas", n_ref), depth,
+                                  (o_ref, n_ref))
             finally:
                 self._memo[key] = self.out.stop()
                 self._active.discard(key)
         else:
-            self._body_checks(o_eff, n_eff, ctx, ptr, depth)
+            self._body_checks(o_eff, n_eff, ctx, ptr, depth, (o_ref, n_ref))
 
     def _site_checks(self, o: dict[str, Any], n: dict[str, Any], ctx: str, ptr: str) -> None:
         o_null, n_null = self._nullable(self.old, o), self._nullable(self.new, n)
@@ -238,7 +264,8 @@ class ApiComparer:
             after = short(n["default"]) if "default" in n else "none"
             self._add(f"{ctx}-default-changed", f"default {before} -> {after}", ptr)
 
-    def _body_checks(self, o: dict[str, Any], n: dict[str, Any], ctx: str, ptr: str, depth: int) -> None:
+    def _body_checks(self, o: dict[str, Any], n: dict[str, Any], ctx: str, ptr: str, depth: int,
+                     refs: tuple[str, str] = ("", "")) -> None:
         direction = SCHEMA_CONTEXTS[ctx]
         o_types, n_types = self._types(o), self._types(n)
         type_changed = bool(o_types and n_types and o_types != n_types)
@@ -260,7 +287,8 @@ class ApiComparer:
         self._constraints(o, n, ctx, ptr)
         if o.get("pattern") != n.get("pattern"):
             self._add(f"{ctx}-pattern-changed", f"pattern {short(o.get('pattern'))} -> {short(n.get('pattern'))}", ptr)
-        self._variants(o, n, ctx, ptr, depth)
+        if self._variants(o, n, ctx, ptr, depth, refs):
+            return
         if isinstance(o.get("properties"), dict) or isinstance(n.get("properties"), dict):
             self._properties(o, n, direction, ptr, depth)
         for key in ("items", "additionalProperties"):
@@ -302,16 +330,27 @@ class ApiComparer:
                 found.setdefault(label, (f"{keyword}/{index}", variant))
         return found
 
-    def _variants(self, o: dict[str, Any], n: dict[str, Any], ctx: str, ptr: str, depth: int) -> None:
+    def _variants(self, o: dict[str, Any], n: dict[str, Any], ctx: str, ptr: str, depth: int,
+                  refs: tuple[str, str] = ("", "")) -> bool:
+        """Compare oneOf/anyOf alternatives. A plain reference on one side and alternatives on
+        the other is one alternative (so `X` -> `oneOf: [X, Y]` is "Y added"); returns True when
+        the alternatives were compared that way, and the properties must not be."""
         ov, nv = self._variant_keys(self.old, o), self._variant_keys(self.new, n)
         if not ov and not nv:
-            return
+            return False
+        as_one = False
+        if not ov and refs[0]:
+            ov, as_one = {refs[0]: ("", {"$ref": "#/components/schemas/" + escape(refs[0])})}, True
+        if not nv and refs[1]:
+            nv, as_one = {refs[1]: ("", {"$ref": "#/components/schemas/" + escape(refs[1])})}, True
         for label in [k for k in ov if k not in nv]:
             self._add(f"{ctx}-variant-removed", f"alternative {label} removed", ptr)
         for label in [k for k in nv if k not in ov]:
             self._add(f"{ctx}-variant-added", f"alternative {label} added", ptr)
         for label in [k for k in nv if k in ov]:
-            self.compare_schema(ov[label][1], nv[label][1], ctx, f"{ptr}/{nv[label][0]}", depth + 1)
+            where = f"{ptr}/{nv[label][0]}" if nv[label][0] else ptr
+            self.compare_schema(ov[label][1], nv[label][1], ctx, where, depth + 1)
+        return as_one
 
     def _visible(self, doc: dict[str, Any], flat: dict[str, Any], direction: str) -> tuple[dict[str, Any], set[str]]:
         """Properties a client sends (request) or receives (response): readOnly ones are not
@@ -546,12 +585,17 @@ class ApiComparer:
             if media not in b:
                 self._add(f"{prefix}-media-type-removed",
                           f"media type {media} removed", f"{where}/content/{escape(media)}")
+        compared: set[str] = set()  # the same schemas under several media types are compared once
         for media in b:
             if media not in a:
                 self._add(f"{prefix}-media-type-added",
                           f"media type {media} added", f"{where}/content/{escape(media)}")
             elif isinstance(a[media], dict) and isinstance(b[media], dict) and \
                     isinstance(a[media].get("schema"), dict) and isinstance(b[media].get("schema"), dict):
+                key = json.dumps([a[media]["schema"], b[media]["schema"]], sort_keys=True, default=str)
+                if key in compared:
+                    continue
+                compared.add(key)
                 self.compare_schema(a[media]["schema"], b[media]["schema"], ctx, f"{where}/content/{escape(media)}/schema")
 
     def _responses(self, o: _Op, n: _Op) -> None:

@@ -68,7 +68,9 @@ def changelog(report: Report, title: str | None = None) -> str:
     lines = [f"## {_cell(heading)}", "",
              f"Changes since the SDK for server {_cell(report.old_version or report.old)}.", "",
              f"Suggested semver bump: **{kind}**"
-             + (f" ({_cell(report.old_version)} → {bump(report.old_version, kind)})" if report.old_version and kind != "none" else "")
+             + (f" ({_cell(report.old_version)} → {bump(report.old_version, kind)} under semver; the generated "
+                f"distribution's version follows the server release, {_cell(report.new_version)})"
+                if report.old_version and report.new_version and kind != "none" else "")
              + f". Findings: {report.summary() if report.findings else 'none'}.", ""]
     for group in GROUPS:
         items = [f for f in report.findings if group_of(f) == group]

@@ -3,9 +3,8 @@
     python -m cvat_gen.diff.history [--check] [--output docs/history.md] FOLDER...
 
 Schemas are found by listing each folder (`cvat-<version>.json|yml|yaml`) and sorted by
-version. Each folder is one edition; pairs never cross folders. The oss schemas are prepared
-with `stale_patches = "warning"`, so a built-in patch that no longer matches an old release
-is not an error here (the build of that release reports it).
+version. Each folder is one edition; pairs never cross folders. Every schema is prepared
+with the default settings, as `cvat-gen build` would.
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ class Pair:
 def run_history(folders: list[Path], base: BuildConfig | None = None) -> list[Pair]:
     from . import compare, load_side
 
-    base = base or BuildConfig(stale_patches="warning")
+    base = base or BuildConfig()
     pairs: list[Pair] = []
     for folder in folders:
         paths = releases(folder)

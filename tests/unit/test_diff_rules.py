@@ -244,6 +244,27 @@ def test_renamed_path_variable_is_no_change_and_cycles_terminate() -> None:
     assert ids(a, b) == ["response-property-added"]
 
 
+def test_a_union_narrowed_to_one_of_its_members_is_one_removal() -> None:
+    """`oneOf: [A, B]` (nullable) -> `A`: B removed, null refused, A itself compared."""
+    schemas = {"A": obj({"a": {"type": "string"}}), "B": obj({"b": {"type": "string"}}),
+               "U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}], "nullable": True}}
+    old = make_doc({"/items": {"post": op(requestBody=body({"$ref": "#/components/schemas/U"}))}}, schemas)
+    new_schemas = {**schemas, "A": obj({"a": {"type": "string"}, "c": {"type": "string"}})}
+    new = make_doc({"/items": {"post": op(requestBody=body({"$ref": "#/components/schemas/A"}))}}, new_schemas)
+    found = sorted((f.id, f.message) for f in compare_api(old, new))
+    assert found == [("new-optional-request-property", "new optional property c"),
+                     ("request-body-became-non-nullable", "null is no longer allowed"),
+                     ("request-property-variant-removed", "alternative B removed")]
+
+
+def test_nullable_wrapper_of_one_reference_is_that_reference() -> None:
+    enum = {"Color": {"type": "string", "enum": ["red"]}, "NullEnum": {"enum": [None]}}
+    wrapped = {"oneOf": [{"$ref": "#/components/schemas/Color"}, {"$ref": "#/components/schemas/NullEnum"}]}
+    old = one(op(responses=response(obj({"c": {"$ref": "#/components/schemas/Color"}}))), schemas=enum)
+    new = one(op(responses=response(obj({"c": wrapped}))), schemas=enum)
+    assert ids(old, new) == ["response-property-became-nullable"]
+
+
 def test_read_only_properties_are_not_part_of_requests() -> None:
     a = one(op(requestBody=body(obj({"a": {"type": "string"}}))), method="post")
     b = one(op(requestBody=body(obj({"a": {"type": "string"}, "id": {"type": "integer", "readOnly": True}}, ("id",)))),
