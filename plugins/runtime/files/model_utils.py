@@ -462,7 +462,7 @@ class _UnionInfo:
     """The resolved members of one union class (resolved on first use: members may be
     defined after the union in the models module)."""
 
-    __slots__ = ("types", "classes", "by_shape", "mapping", "fields")
+    __slots__ = ("types", "classes", "by_shape", "mapping", "fields", "ranked")
 
     def __init__(self, cls: Any) -> None:
         import sys
@@ -482,12 +482,15 @@ class _UnionInfo:
         self.by_shape = {k: tuple(v) for k, v in by_shape.items()}
         namespace = vars(sys.modules[cls.__module__])
         self.mapping: dict[str, Any] = {value: namespace[name] for value, name in cls._mapping.items()}
-        # model member -> (wire names, required wire names), to rank members for a dict
-        self.fields: dict[Any, tuple[frozenset[str], frozenset[str]]] = {}
+        # model member -> (known names: JSON and python, required JSON names), to rank
+        # members for a dict; the ranking of each key set is cached (payloads repeat shapes)
+        self.fields: dict[Any, tuple[frozenset[str], tuple[str, ...]]] = {}
         for tp in self.types:
             if isinstance(tp, type) and issubclass(tp, OpenApiModel):
                 info = _info(tp)
-                self.fields[tp] = (info.wire_names, frozenset(info.py_to_wire[n] for n in info.required))
+                names = info.wire_names | info.py_to_wire.keys()
+                self.fields[tp] = (names, tuple(info.py_to_wire[n] for n in info.required))
+        self.ranked: dict[tuple[str, ...], list[Any]] = {}
 
 
 class _UnionMeta(type):
@@ -500,12 +503,17 @@ class _UnionMeta(type):
         if info is None:
             info = _UnionInfo(cls)
             type.__setattr__(cls, "_union_info_", info)
+            type.__setattr__(cls, "_union_classes_", info.classes)
         return info
 
     def __instancecheck__(cls, obj: Any) -> bool:
-        if "_member_types" not in cls.__dict__:
-            return type.__instancecheck__(cls, obj)
-        return isinstance(obj, cls._info().classes)
+        # msgspec checks every value the hook returns: keep this short
+        classes = cls.__dict__.get("_union_classes_")
+        if classes is None:
+            if "_member_types" not in cls.__dict__:
+                return type.__instancecheck__(cls, obj)
+            classes = cls._info().classes
+        return isinstance(obj, classes)
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         if len(args) == 1 and not kwargs and not isinstance(args[0], dict):
@@ -538,30 +546,33 @@ class _UnionMeta(type):
         one, else those of the value's JSON shape; models ranked by how well the keys fit
         (every required key present, then fewest unknown keys), then in schema order."""
         info = cls._info()
-        shape = _value_shape(value)
-        candidates = list(info.by_shape.get(shape, ()))
-        if shape != "object" or not isinstance(value, dict):
-            return candidates
+        if not isinstance(value, dict):
+            return list(info.by_shape.get(_value_shape(value), ()))
+        candidates = info.by_shape.get("object", ())
         if cls._discriminator and info.mapping:
-            target = info.mapping.get(value.get(cls._discriminator))  # type: ignore[arg-type]
+            tag = value.get(cls._discriminator)
+            target = info.mapping.get(tag) if isinstance(tag, str) else None
             if target is not None:
                 return [target]
-        if len(candidates) > 1:
-            keys = value.keys()
+        if len(candidates) < 2:
+            return list(candidates)
+        keys = tuple(value)
+        ranked = info.ranked.get(keys)
+        if ranked is None:
 
             def rank(item: tuple[int, Any]) -> tuple[int, int, int]:
                 index, tp = item
                 known = info.fields.get(tp)
                 if known is None:  # a free-form dict fits anything, after the models
                     return (0, 1 << 30, index)
-                wires, required = known
-                # constructor arguments may use python names
-                names = wires | _info(tp).py_to_wire.keys()
+                names, required = known
                 missing = sum(1 for r in required if r not in value)
                 return (missing, sum(1 for k in keys if k not in names), index)
 
-            candidates = [tp for _, tp in sorted(enumerate(candidates), key=rank)]
-        return candidates
+            ranked = [tp for _, tp in sorted(enumerate(candidates), key=rank)]
+            if len(info.ranked) < 1024:
+                info.ranked[keys] = ranked
+        return ranked
 
     def _decode(cls, value: Any) -> Any:
         """The member that ``value`` (decoded JSON, or Python objects given to a
