@@ -137,9 +137,8 @@ class IRBuilder:
         if not isinstance(schema, dict):
             return False
         name = self._ref_name(schema.get("$ref"))
-        if name is not None:
-            return self._is_null_enum(self.schemas[name])
-        return self._is_null_enum(schema) or schema.get("type") == "null"
+        target = self.schemas[name] if name is not None else schema
+        return self._is_null_enum(target) or (isinstance(target, dict) and target.get("type") == "null")
 
     def build_components(self) -> None:
         for name, schema in self.schemas.items():
@@ -310,6 +309,8 @@ class IRBuilder:
             nullable = nullable or member.nullable
             for part in (member.members if member.kind == "union" and member.members else (member,)):
                 part = TypeRef("str") if part.kind == "binary" else dataclasses.replace(part, nullable=False)
+                if part.kind == "union" and part.name == name:
+                    continue  # `oneOf: [X, <itself>]` is X (and must not decode itself forever)
                 if part not in members:
                     members.append(part)
         if not members:

@@ -255,3 +255,13 @@ def test_nullable_union_annotations_never_repeat_none() -> None:
     assert union.annotation() == "int | str | None"
     assert dataclasses.replace(union, members=(TypeRef("model", "A"), TypeRef("model", "B"))).struct_annotation() \
         == "U | None"
+
+
+def test_a_union_that_is_its_own_member_is_the_other_members() -> None:
+    ir, sink = build({"Self": {"oneOf": [ref("A"), ref("Self")]},
+                      "P": {"oneOf": [ref("Q"), {"type": "integer"}]}, "Q": {"oneOf": [ref("P"), {"type": "string"}]}})
+    assert not sink.errors
+    union = union_model(ir, "Self").union
+    assert union is not None and [m.annotation() for m in union.members] == ["A"]
+    p_members = union_model(ir, "P").union.members  # type: ignore[union-attr]
+    assert "P" not in [m.name for m in p_members]  # P's own name never is one of its members
