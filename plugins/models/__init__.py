@@ -18,6 +18,7 @@ from cvat_gen.plugin_api import py_literal
 from cvat_gen.plugin_api import layout_brackets
 
 CVATGEN_ORDER = 40
+_LINE_LENGTH = 100  # of the generated code (black's setting in cvat_gen.format)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class UnionView:
     and builds its members (model_utils.ModelUnion)."""
 
     alias: str  # `User | BasicUser`
+    alias_line: str  # `    Name: TypeAlias = User | BasicUser`, laid out as black does
     member_types: str  # `return (User, BasicUser)`, laid out
     mapping: str  # dict literal, "" without a discriminator
 
@@ -67,9 +69,14 @@ def _union_view(model: ModelDef) -> UnionView:
     alias = union.annotation() if union.members else "Any"
     returns = layout_brackets("            return (", members, ")", 12, is_tuple=True) if members else \
         "            return ()"
+    line = f"    {model.name}: TypeAlias = {alias}"
+    if len(line) > _LINE_LENGTH:  # black: in parentheses, then one member per line
+        parts = [m.annotation() for m in union.members]
+        body = f"        {alias}" if len(alias) + 8 <= _LINE_LENGTH else "        " + "\n        | ".join(parts)
+        line = f"    {model.name}: TypeAlias = (\n{body}\n    )"
     mapping = layout_brackets("        _mapping = {", [f"{py_literal(k)}: {py_literal(v)}" for k, v in model.mapping],
                               "}", 8) if model.mapping else ""
-    return UnionView(alias, returns, mapping)
+    return UnionView(alias, line, returns, mapping)
 
 
 def _bases(model: ModelDef) -> str:
