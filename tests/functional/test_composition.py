@@ -437,3 +437,22 @@ def sdk270_composition(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     output = tmp_path_factory.mktemp("comp270")
     build(schema_path("2.70.0"), output, package="comp270.api_client")
     return import_generated(output, "comp270.api_client")
+
+
+def test_union_code_is_laid_out_as_black_does(tmp_path: Path) -> None:
+    """The models template writes black's layout itself (black is skipped for it): the union
+    blocks too, long aliases and mappings included."""
+    from cvat_gen.format import format_source
+
+    doc = _doc()
+    long_names = [f"AVeryLongMemberModelName{i}ForTheLayout" for i in range(3)]
+    for name in long_names:
+        doc["components"]["schemas"][name] = {"type": "object", "properties": {"kind": {"type": "string"}}}
+    doc["components"]["schemas"]["AnotherRatherLongUnionNameForLayout"] = {
+        "oneOf": [ref(n) for n in long_names] + [{"type": "string"}], "discriminator": {"propertyName": "kind"}}
+    source = tmp_path / "schema.json"
+    source.write_text(json.dumps(doc), encoding="utf-8")
+    build(source, tmp_path / "out", package="comp_layout.api_client", format=False)
+    text = (tmp_path / "out" / "comp_layout" / "api_client" / "models" / "_models.py").read_text(encoding="utf-8")
+    assert "AnotherRatherLongUnionNameForLayout: TypeAlias = (\n" in text
+    assert format_source(text) == text
