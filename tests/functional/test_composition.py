@@ -383,18 +383,21 @@ def test_hostile_names_in_composition_run_no_code(tmp_path: Path, monkeypatch: p
 # the real schemas
 
 
-def _oss(release: str) -> Path:
-    return SCHEMAS / "oss" / f"cvat-{release}.yml"
+def _oss_with(component: str) -> list[Path]:
+    """The open-source schemas that define `component` (found by reading the folder)."""
+    return [p for p in sorted((SCHEMAS / "oss").glob("cvat-*.yml"))
+            if f"\n    {component}:\n" in p.read_text(encoding="utf-8")]
 
 
-def test_old_core_update_annotations_with_labeled_data_request(tmp_path: Path) -> None:
-    """cvat_sdk.core of 2.12 sends `task_annotations_update_request=LabeledDataRequest(...)`,
-    where the body is `oneOf: [LabeledDataRequest, AnnotationFileRequest]`."""
-    source = _oss("2.12.0")
-    if not source.is_file():
-        pytest.skip("no open-source 2.12.0 schema")
-    build(source, tmp_path, package="comp_oss_2_12.api_client", stale_patches="warning")
-    sdk = import_generated(tmp_path, "comp_oss_2_12.api_client")
+@pytest.mark.slow
+@pytest.mark.parametrize("source", _oss_with("TaskAnnotationsUpdateRequest"), ids=lambda p: p.stem)
+def test_old_core_update_annotations_with_labeled_data_request(source: Path, tmp_path: Path) -> None:
+    """cvat_sdk.core of these releases (2.12, say) sends
+    `task_annotations_update_request=LabeledDataRequest(...)`, where the body is
+    `oneOf: [LabeledDataRequest, AnnotationFileRequest]`."""
+    package = f"comp_{source.stem.replace('.', '_').replace('-', '_')}.api_client"
+    build(source, tmp_path, package=package, stale_patches="warning")
+    sdk = import_generated(tmp_path, package)
     m = sdk.models
     with CannedServer() as server:
         api = _client(sdk, server).tasks_api
@@ -406,8 +409,12 @@ def test_old_core_update_annotations_with_labeled_data_request(tmp_path: Path) -
         assert json.loads(server.requests[-1]["body"]) == {"version": 2, "shapes": []}
         api.update_annotations(1, task_annotations_update_request={"version": 3})
         assert json.loads(server.requests[-1]["body"]) == {"version": 3}
+        with pytest.raises(sdk.exceptions.ApiTypeError, match="TaskAnnotationsUpdateRequest"):
+            api.update_annotations(1, task_annotations_update_request=m.PatchedLabeledDataRequest(version=4))
         # AnnotationsRead (oneOf [LabeledData, binary]) decodes to LabeledData, natively
         data, _ = api.retrieve_annotations(1)
+        if hasattr(m, "AnnotationsRead"):
+            assert api.retrieve_annotations_endpoint._c.spec.response_type == "LabeledData | str"
         assert type(data) is m.LabeledData and data.version == 1
         # MetaUser (anyOf [User, BasicUser])
         server.response = (200, "application/vnd.cvat+json",
