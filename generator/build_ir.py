@@ -254,7 +254,8 @@ class IRBuilder:
             return "", ()
         members = {m.name for m in union.members if m.kind == "model"}
         mapping: dict[str, str] = {}
-        explicit = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
+        raw_mapping = disc.get("mapping")
+        explicit: dict[Any, Any] = raw_mapping if isinstance(raw_mapping, dict) else {}
         for value, target in explicit.items():
             name = self._ref_name(target) if isinstance(target, str) and target.startswith("#") else \
                 (str(target) if str(target) in self.schemas else None)

@@ -498,6 +498,12 @@ class _UnionMeta(type):
     is an instance of one of its members, so ``isinstance(member, Union)`` is true, and
     calling the class builds the member that matches the arguments."""
 
+    # set by ModelUnion and the generated classes (annotations only: no metaclass attributes)
+    _composition: str
+    _discriminator: str
+    _mapping: dict[str, str]
+    _member_types: Any
+
     def _info(cls) -> _UnionInfo:
         info = cls.__dict__.get("_union_info_")
         if info is None:
