@@ -74,6 +74,8 @@ class IRBuilder:
         self.kinds: dict[str, str] = {}  # component -> enum | model | alias | inline
         self.inline_by_key: dict[str, str] = {}
         self.allof_stack: list[str] = []
+        self.union_refs: dict[str, TypeRef] = {}  # union component -> its TypeRef
+        self.union_stack: list[str] = []
 
     # ------------------------------------------------------------------ components
     def classify(self) -> None:
@@ -86,9 +88,11 @@ class IRBuilder:
                 kind = "enum"
             elif self._is_nullable_enum_union(schema):
                 kind = "alias"
+            elif self._is_union(schema):
+                kind = "union"
             elif "properties" in schema or "allOf" in schema or schema.get("type") == "object" and not (
                 "additionalProperties" in schema and "properties" not in schema
-            ) or self._object_union(schema):
+            ):
                 kind = "model"
             else:
                 kind = "inline"
@@ -121,12 +125,20 @@ class IRBuilder:
     def _is_null_enum(schema: Any) -> bool:
         return isinstance(schema, dict) and schema.get("enum") == [None]
 
-    def _object_union(self, schema: dict[str, Any]) -> bool:
+    @staticmethod
+    def _is_union(schema: dict[str, Any]) -> bool:
+        """oneOf/anyOf that is not an object of its own (no properties, no allOf): a class
+        that stands for one of its members (cvat-sdk's composed class of that name)."""
         variants = schema.get("oneOf") or schema.get("anyOf")
-        if not isinstance(variants, list) or not variants:
+        return isinstance(variants, list) and bool(variants) and "properties" not in schema and "allOf" not in schema
+
+    def _is_null_schema(self, schema: Any) -> bool:
+        """A member that only admits null: NullEnum, `enum: [null]`, `type: "null"`."""
+        if not isinstance(schema, dict):
             return False
-        return any(isinstance(v, dict) and self._ref_name(v.get("$ref")) and
-                   self.kinds.get(self._ref_name(v.get("$ref")) or "", "model") == "model" for v in variants)
+        name = self._ref_name(schema.get("$ref"))
+        target = self.schemas[name] if name is not None else schema
+        return self._is_null_enum(target) or (isinstance(target, dict) and target.get("type") == "null")
 
     def build_components(self) -> None:
         for name, schema in self.schemas.items():
@@ -137,6 +149,8 @@ class IRBuilder:
                 self.enums[name] = self._enum(cls, pointer, schema)
             elif kind == "model" and cls:
                 self.models[name] = self._model(cls, pointer, schema)
+            elif kind == "union" and cls:
+                self.models[name] = self._union_model(cls, pointer, schema, self._component_union(name, 0))
             elif kind == "alias" and cls:
                 target = self._alias_target(schema)
                 self.models[name] = ModelDef(cls, pointer, clean_text(schema.get("description")), (),
@@ -210,34 +224,107 @@ class IRBuilder:
     def _model(self, cls: str, pointer: str, schema: dict[str, Any]) -> ModelDef:
         union = schema.get("oneOf") or schema.get("anyOf")
         composition = "allOf" if schema.get("allOf") else ("oneOf" if schema.get("oneOf") else "anyOf" if union else "")
-        if isinstance(union, list) and union and "properties" not in schema:
-            return self._union_model(cls, pointer, schema, union, composition)
+        if isinstance(union, list) and union and "properties" not in schema and not schema.get("allOf"):
+            key = "oneOf" if schema.get("oneOf") else "anyOf"
+            return self._union_model(cls, pointer, schema, self._union_of(key, union, schema, pointer, cls, "", cls, 0))
         props, required, parts = self._collect_properties(schema, pointer)
         fields = self._fields(cls, props, required)
         return ModelDef(cls, pointer, clean_text(schema.get("description")), fields,
                         kind="composed" if composition == "allOf" and parts else "normal",
                         interface=f"I{cls}", composed_of=tuple(parts), composition=composition)  # type: ignore[arg-type]
 
-    def _union_model(self, cls: str, pointer: str, schema: dict[str, Any], union: list[Any], composition: str) -> ModelDef:
-        """oneOf/anyOf of objects: one class with every variant's fields, all optional."""
-        props: dict[str, tuple[str, Any, str]] = {}
-        parts: list[str] = []
-        for index, variant in enumerate(union):
-            if not isinstance(variant, dict):
+    def _union_model(self, cls: str, pointer: str, schema: dict[str, Any], ref: TypeRef) -> ModelDef:
+        """oneOf/anyOf: a class standing for its members. A value decodes to the member that
+        matches (by the discriminator when there is one), and calling the class builds one."""
+        composition = "oneOf" if schema.get("oneOf") else "anyOf"
+        union = ref if ref.kind == "union" else TypeRef("union", name=cls, members=(ref,) if ref.kind != "any" else (),
+                                                         nullable=ref.nullable)
+        union = dataclasses.replace(union, name=cls)
+        discriminator, mapping = self._discriminator(schema, pointer, union)
+        parts = tuple(dict.fromkeys(n for m in union.members for n in m.referenced_classes()))
+        return ModelDef(cls, pointer, clean_text(schema.get("description")), (), kind="union", composed_of=parts,
+                        composition=composition, union=union, discriminator=discriminator,  # type: ignore[arg-type]
+                        mapping=mapping)
+
+    def _discriminator(self, schema: dict[str, Any], pointer: str, union: TypeRef) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """The discriminator's property and value -> class table: the explicit mapping, then
+        each member component's own name (OpenAPI's implicit mapping)."""
+        disc = schema.get("discriminator")
+        if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str) or not disc["propertyName"]:
+            return "", ()
+        members = {m.name for m in union.members if m.kind == "model"}
+        mapping: dict[str, str] = {}
+        raw_mapping = disc.get("mapping")
+        explicit: dict[Any, Any] = raw_mapping if isinstance(raw_mapping, dict) else {}
+        for value, target in explicit.items():
+            name = self._ref_name(target) if isinstance(target, str) and target.startswith("#") else \
+                (str(target) if str(target) in self.schemas else None)
+            cls = self.class_names.get(name or "")
+            if cls not in members:
+                self.sink.warning(f"{pointer}/discriminator/mapping/{json_pointer(str(value))[1:]}",
+                                  f"discriminator value {str(value)!r} maps to {str(target)!r}, which is not a member; ignored")
                 continue
-            name = self._ref_name(variant.get("$ref"))
-            if name and self.kinds.get(name) == "model":
-                parts.append(self.class_names[name])
-                sub, _, _ = self._collect_properties(self.schemas[name], json_pointer("components", "schemas", name))
-                for item in sub:
-                    props.setdefault(item[0], item)
-            elif "properties" in variant:
-                sub, _, _ = self._collect_properties(variant, f"{pointer}/{composition}/{index}")
-                for item in sub:
-                    props.setdefault(item[0], item)
-        fields = self._fields(cls, sorted(props.values(), key=lambda item: item[0]), set())
-        return ModelDef(cls, pointer, clean_text(schema.get("description")), fields, kind="composed",
-                        composed_of=tuple(parts), composition=composition)  # type: ignore[arg-type]
+            mapping[str(value)] = cls  # type: ignore[assignment]
+        mapped = set(mapping.values())
+        for key in ("oneOf", "anyOf"):
+            for variant in schema.get(key) or []:
+                name = self._ref_name(variant.get("$ref")) if isinstance(variant, dict) else None
+                cls = self.class_names.get(name or "")
+                if name and cls in members and cls not in mapped:
+                    mapping.setdefault(name, cls)  # type: ignore[arg-type]
+        return disc["propertyName"], tuple(mapping.items())
+
+    def _component_union(self, name: str, depth: int) -> TypeRef:
+        """The TypeRef of a union component, computed once. A union that contains itself
+        (through a list, say) refers to its class there."""
+        cached = self.union_refs.get(name)
+        if cached is not None:
+            return cached
+        cls = self.class_names[name]
+        if name in self.union_stack:
+            return TypeRef("union", name=cls)
+        schema = self.schemas[name]
+        key = "oneOf" if schema.get("oneOf") else "anyOf"
+        self.union_stack.append(name)
+        try:
+            ref = self._union_of(key, schema[key], schema, json_pointer("components", "schemas", name), cls, "", cls, depth)
+        finally:
+            self.union_stack.pop()
+        self.union_refs[name] = ref
+        return ref
+
+    def _union_of(self, key: str, variants: list[Any], schema: dict[str, Any], pointer: str, owner: str, prop: str,
+                  name: str, depth: int) -> TypeRef:
+        """The members of a oneOf/anyOf, flattened (a union in a union adds its members),
+        without duplicates; null members make it nullable; a binary string is a JSON string
+        here; a member that is anything makes the whole union anything."""
+        members: list[TypeRef] = []
+        nullable = bool(schema.get("nullable"))
+        for index, variant in enumerate(variants):
+            if self._is_null_schema(variant):
+                nullable = True
+                continue
+            member = self.type_of(variant, f"{pointer}/{key}/{index}", owner, f"{prop} {key}{index or ''}", depth + 1)
+            if member.kind == "any":
+                return TypeRef("any", nullable=True)
+            nullable = nullable or member.nullable
+            for part in (member.members if member.kind == "union" and member.members else (member,)):
+                part = TypeRef("str") if part.kind == "binary" else dataclasses.replace(part, nullable=False)
+                if part.kind == "union" and part.name == name:
+                    continue  # `oneOf: [X, <itself>]` is X (and must not decode itself forever)
+                if part not in members:
+                    members.append(part)
+        if not members:
+            return TypeRef("any", nullable=True)
+        return TypeRef("union", name=name, members=tuple(members), nullable=nullable)
+
+    @staticmethod
+    def _collapse(ref: TypeRef, nullable: bool) -> TypeRef:
+        """A union of one member is that member (`oneOf: [X]`, `oneOf: [X, NullEnum]`)."""
+        if ref.kind == "union" and len(ref.members) == 1:
+            ref = ref.members[0]
+            return dataclasses.replace(ref, nullable=True) if nullable else ref
+        return dataclasses.replace(ref, nullable=True) if nullable and not ref.nullable else ref
 
     def _fields(self, owner: str, props: list[tuple[str, Any, str]], required: set[str]) -> tuple[Field, ...]:
         taken: set[str] = set()
@@ -333,6 +420,9 @@ class IRBuilder:
             return TypeRef("enum", name=target, nullable=True)
         if kind == "model":
             return TypeRef("model", name=self.class_names[name], nullable=nullable)
+        if kind == "union":
+            ref = self._component_union(name, depth)
+            return self._collapse(ref, nullable or ref.nullable)
         # a primitive component: inline its type
         if depth > MAX_TYPE_DEPTH:
             self.sink.error(pointer, "recursive reference between primitive schemas")
@@ -374,7 +464,21 @@ class IRBuilder:
         if key == "allOf":
             if owner and any(isinstance(v, dict) and ("properties" in v or "$ref" in v) for v in variants):
                 return TypeRef("model", name=self._inline_model(schema, pointer, owner, prop), nullable=nullable)
+        if key in ("oneOf", "anyOf") and not isinstance(schema.get("allOf"), list) and "properties" not in schema:
+            return self._inline_union(key, variants, schema, pointer, owner, prop, nullable, depth)
         return TypeRef("any", nullable=nullable)
+
+    def _inline_union(self, key: str, variants: list[Any], schema: dict[str, Any], pointer: str, owner: str,
+                      prop: str, nullable: bool, depth: int) -> TypeRef:
+        """An inline oneOf/anyOf. msgspec decodes a native one by itself; any other gets a
+        class named like an inline model (`<Owner><Property>`) that picks the member."""
+        ref = self._union_of(key, variants, schema, pointer, owner, prop, "", depth)
+        ref = self._collapse(ref, nullable or ref.nullable)
+        if ref.kind != "union" or ref.native_union:
+            return ref
+        cls = self._inline_class(schema, owner, prop, lambda name: self._union_model(
+            name, pointer, schema, dataclasses.replace(ref, name=name)))
+        return dataclasses.replace(ref, name=cls)
 
     def _inline_class(self, schema: dict[str, Any], owner: str, prop: str, make: Any) -> str:
         key = json.dumps(schema, sort_keys=True, default=str)

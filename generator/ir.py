@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-TypeKind = Literal["str", "int", "float", "bool", "date", "datetime", "binary", "any", "list", "dict", "model", "enum"]
+TypeKind = Literal["str", "int", "float", "bool", "date", "datetime", "binary", "any", "list", "dict", "model", "enum",
+                   "union"]
 
 _SCALAR_ANNOTATIONS = {
     "str": "str", "int": "int", "float": "float", "bool": "bool", "date": "date",
@@ -22,6 +23,12 @@ _OPENAPI_SCALARS = {
     "str": "str", "int": "int", "float": "float", "bool": "bool", "date": "date",
     "datetime": "datetime", "binary": "file_type", "any": "bool, date, datetime, dict, float, int, list, str, none_type",
 }
+# What msgspec decodes each kind from: a union it can decode natively has at most one member
+# of each (and no custom type); see TypeRef.native_union.
+_JSON_SHAPES = {
+    "model": "object", "dict": "object", "list": "array", "str": "string", "enum": "string", "date": "string",
+    "datetime": "string", "binary": "string", "int": "int", "float": "float", "bool": "bool",
+}
 
 
 @dataclass(frozen=True)
@@ -30,10 +37,23 @@ class TypeRef:
     name: str = ""  # class name for "model" and "enum"
     item: TypeRef | None = None  # item of "list", value of "dict"
     nullable: bool = False
+    # kind "union" (oneOf/anyOf): the alternatives in schema order, never nullable or unions
+    # themselves; `name` is the class that decodes it when msgspec can't (see native_union)
+    members: tuple[TypeRef, ...] = ()
+
+    @property
+    def native_union(self) -> bool:
+        """msgspec decodes this union by itself, in C: at most one member per JSON shape
+        (one object-like, one array, one string-like...). Otherwise the union's class
+        picks a member (model_utils.ModelUnion)."""
+        shapes = [_JSON_SHAPES.get(m.kind) for m in self.members]
+        return bool(shapes) and None not in shapes and len(set(shapes)) == len(shapes)
 
     def annotation(self, optional_none: bool = True) -> str:
         """The Python type expression, e.g. 'list[LabeledShape] | None'."""
-        if self.kind in ("model", "enum"):
+        if self.kind == "union":
+            text = " | ".join(m.annotation() for m in self.members) if self.members else self.name
+        elif self.kind in ("model", "enum"):
             text = self.name
         elif self.kind == "list":
             assert self.item is not None
@@ -52,6 +72,9 @@ class TypeRef:
         can't convert, so they are `Any` there; interfaces and docs keep `bytes`."""
         if self.kind == "binary":
             return "Any"
+        if self.kind == "union":
+            text = " | ".join(m.struct_annotation() for m in self.members) if self.native_union else self.name
+            return text + (" | None" if self.nullable else "")
         if self.kind in ("list", "dict") and self.item is not None:
             inner = self.item.struct_annotation()
             text = f"list[{inner}]" if self.kind == "list" else f"dict[str, {inner}]"
@@ -61,6 +84,9 @@ class TypeRef:
     def referenced_classes(self) -> tuple[str, ...]:
         if self.kind in ("model", "enum"):
             return (self.name,)
+        if self.kind == "union":
+            names = ((self.name,) if self.name else ()) + tuple(n for m in self.members for n in m.referenced_classes())
+            return tuple(dict.fromkeys(names))
         if self.item is not None:
             return self.item.referenced_classes()
         return ()
@@ -111,12 +137,17 @@ class ModelDef:
     pointer: str
     description: str
     fields: tuple[Field, ...]
-    kind: Literal["normal", "composed", "alias"] = "normal"
+    kind: Literal["normal", "composed", "alias", "union"] = "normal"
     base: str = ""  # composed: the model it extends (allOf of one $ref)
     alias_of: str = ""  # alias: the class it names (oneOf [Enum, NullEnum])
     interface: str = ""  # name of the I<Model> interface class, "" for none
     composed_of: tuple[str, ...] = ()
     composition: Literal["", "allOf", "oneOf", "anyOf"] = ""
+    # kind "union": the value is one of `union.members` (a TypeRef of kind "union"); with a
+    # discriminator, `mapping` sends each value of that property to a member class
+    union: TypeRef | None = None
+    discriminator: str = ""
+    mapping: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_request(self) -> bool:

@@ -22,6 +22,7 @@ RESERVED_CLASS_NAMES = frozenset(
         "Any", "ClassVar", "Model", "ModelComposed", "ModelEnum", "ModelNormal", "ModelSimple",
         "IModelData", "OpenApiModel", "UNSET", "UnsetType", "date", "datetime", "field",
         "annotations", "msgspec", "typing", "enum", "Literal", "TYPE_CHECKING", "IO",
+        "ModelUnion", "TypeAlias",
     }
 )
 RESERVED_ATTRIBUTE_NAMES = frozenset(

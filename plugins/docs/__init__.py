@@ -17,6 +17,7 @@ inertly. Strings computed here that contain schema text are escaped with the sam
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -113,8 +114,13 @@ class Links:
         return cached
 
     def _type_parts(self, ref: TypeRef, optional_none: bool, out: list[tuple[bool, str]]) -> None:
-        if ref.kind in ("model", "enum"):
-            out.append((True, ref.name))
+        if ref.kind in ("model", "enum") or (ref.kind == "union" and ref.name):
+            out.append((True, ref.name))  # a named union links to its page, which lists the members
+        elif ref.kind == "union":
+            for index, member in enumerate(ref.members):
+                if index:
+                    out.append((False, " | "))
+                self._type_parts(member, True, out)
         elif ref.kind in ("list", "dict") and ref.item is not None:
             out.append((False, "list[" if ref.kind == "list" else "dict[str, "))
             self._type_parts(ref.item, True, out)
@@ -228,6 +234,8 @@ def _example_value(ref: TypeRef, ir_models: dict[str, ModelDef], enums: dict[str
     if ref.kind == "enum":
         enum = enums.get(ref.name)
         return py_literal(enum.members[0].value) if enum and enum.members else '""'
+    if ref.kind == "union" and ref.members:
+        return _example_value(ref.members[0], ir_models, enums, depth)
     if ref.kind == "list":
         return "[]"
     if ref.kind == "dict":
@@ -435,6 +443,8 @@ class _Builder:
                 kind_note += f" Extends {self._model_link(model.base)}."
         elif model.kind == "alias":
             kind_note = f"An alias of {self._model_link(model.alias_of)} (the value may also be `None`)."
+        elif model.kind == "union" and model.union is not None:
+            kind_note = self._union_note(model, model.union)
         else:
             kind_note = ""
         interface = ""
@@ -446,6 +456,21 @@ class _Builder:
         uses = [self._model_link(n) for n in sorted(self.uses.get(model.name, ()))]
         by_models, by_ops = self._used_by(model.name)
         return ModelView(model, self.links.model_pages[model.name], kind_note, rows, interface, uses, by_models, by_ops)
+
+    def _union_note(self, model: ModelDef, union: TypeRef) -> str:
+        """What a oneOf/anyOf class stands for: its members, linked, and how a value is chosen."""
+        members = ", ".join(self.links.type(m, "../") for m in union.members) or "`Any`"
+        word = "One of" if model.composition == "oneOf" else "Any of"
+        note = f"{word}: {members}" + (" (or `None`)." if union.nullable else ".")
+        note += (f" A value of `{model.name}` is an instance of the member it matches, and the Python type is"
+                 f" {code_span(dataclasses.replace(union, nullable=False).annotation())}.")
+        if model.discriminator:
+            pairs = ", ".join(f"{code_span(value)} → {self._model_link(cls)}" for value, cls in model.mapping)
+            note += f" The {code_span(model.discriminator)} property chooses the member" + (f": {pairs}." if pairs else ".")
+        if any(m.kind == "model" for m in union.members):
+            note += (f" `models.{model.name}(**fields)` builds the member that fits the fields, and wherever"
+                     f" `{model.name}` is expected an instance of a member or a dict is accepted.")
+        return note
 
     def enum(self, enum: EnumDef) -> EnumView:
         by_models, by_ops = self._used_by(enum.name)

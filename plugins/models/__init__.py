@@ -8,6 +8,7 @@ modules of similar size, so that they format in parallel.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from cvat_gen.plugin_api import BuildContext, OutputFile
@@ -17,6 +18,7 @@ from cvat_gen.plugin_api import py_literal
 from cvat_gen.plugin_api import layout_brackets
 
 CVATGEN_ORDER = 40
+_LINE_LENGTH = 100  # of the generated code (black's setting in cvat_gen.format)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,34 @@ def _field_view(field: Field) -> FieldView:
     if field.read_only:
         description = f"{description}\n\nRead-only." if description else "Read-only."
     return FieldView(field.py_name, field.json_name, annotation, struct, default, description)
+
+
+@dataclass(frozen=True)
+class UnionView:
+    """A oneOf/anyOf class: the union type checkers see, and the runtime class that decodes
+    and builds its members (model_utils.ModelUnion)."""
+
+    alias: str  # `User | BasicUser`
+    alias_line: str  # `    Name: TypeAlias = User | BasicUser`, laid out as black does
+    member_types: str  # `return (User, BasicUser)`, laid out
+    mapping: str  # dict literal, "" without a discriminator
+
+
+def _union_view(model: ModelDef) -> UnionView:
+    assert model.union is not None
+    union = dataclasses.replace(model.union, nullable=False, name=model.name)
+    members = [m.struct_annotation() for m in union.members]
+    alias = union.annotation() if union.members else "Any"
+    returns = layout_brackets("            return (", members, ")", 12, is_tuple=True) if members else \
+        "            return ()"
+    line = f"    {model.name}: TypeAlias = {alias}"
+    if len(line) > _LINE_LENGTH:  # black: in parentheses, then one member per line
+        parts = [m.annotation() for m in union.members]
+        body = f"        {alias}" if len(alias) + 8 <= _LINE_LENGTH else "        " + "\n        | ".join(parts)
+        line = f"    {model.name}: TypeAlias = (\n{body}\n    )"
+    mapping = layout_brackets("        _mapping = {", [f"{py_literal(k)}: {py_literal(v)}" for k, v in model.mapping],
+                              "}", 8) if model.mapping else ""
+    return UnionView(alias, line, returns, mapping)
 
 
 def _bases(model: ModelDef) -> str:
@@ -85,6 +115,7 @@ def _topological(models: tuple[ModelDef, ...]) -> list[ModelDef]:
 def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
     models = _topological(ir.models)
     views = {m.name: [_field_view(f) for f in m.fields] for m in models}
+    unions = {m.name: _union_view(m) for m in models if m.kind == "union"}
     positional = {m.name: tuple(f.py_name for f in m.fields if f.positional) for m in models}
     read_only = {m.name: tuple(f.py_name for f in m.fields if f.read_only) for m in models}
     allowed = {m.name: [(f.py_name, [(v, v) for v in f.enum_values]) for f in m.fields if f.enum_values]
@@ -94,13 +125,13 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
     allowed = {name: [(field, [(enum_member_name(v), v) for v, _ in values]) for field, values in items]
                for name, items in allowed.items()}
     names = sorted({e.name for e in ir.enums} | {m.name for m in ir.models}
-                   | {m.interface for m in ir.models if m.interface and m.kind != "alias"})
+                   | {m.interface for m in ir.models if m.interface and m.kind not in ("alias", "union")})
     base = context.package_path
     return [
         OutputFile(f"{base}/models/_interfaces.py", context.render(
             "models/_interfaces.py.j2", ir=ir, enums=ir.enums, models=models, fields=views)),
         OutputFile(f"{base}/models/_models.py", context.render(
             "models/_models.py.j2", ir=ir, enums=ir.enums, models=models, fields=views, positional=positional, read_only=read_only,
-            allowed=allowed, class_header=_class_header)),
+            allowed=allowed, class_header=_class_header, unions=unions)),
         OutputFile(f"{base}/models/__init__.py", context.render("models/__init__.py.j2", ir=ir, names=names)),
     ]

@@ -461,6 +461,33 @@ def _enum_defaults_with_code_schema() -> dict[str, Any]:
     return doc
 
 
+def _composition_schema() -> dict[str, Any]:
+    """oneOf/anyOf whose names, descriptions, discriminator property and mapping values are payloads."""
+    doc = base_schema()
+    schemas = doc["components"]["schemas"]
+    item, request = "#/components/schemas/Item", "#/components/schemas/ItemRequest"
+    for payload in PAYLOADS[:10]:
+        schemas[f"U{payload}"] = {"oneOf": [{"$ref": item}, {"$ref": request}, {"type": "string"}],
+                                  "description": payload,
+                                  "discriminator": {"propertyName": payload, "mapping": {payload: item}}}
+    schemas["Item"]["properties"]["either"] = {"anyOf": [{"$ref": "#/components/schemas/Color"}, {"type": "integer"}],
+                                               "description": PAYLOADS[1]}
+    return doc
+
+
+def _check_composition(sdk: Any, result: Any) -> None:
+    import importlib
+
+    dec_hook = importlib.import_module(sdk.__name__ + ".model_utils").dec_hook
+    unions = [m for m in result.ir.models if m.kind == "union"]
+    assert len(unions) == 10
+    for model in unions:
+        cls = getattr(sdk.models, model.name)
+        tag = model.mapping[0][0]
+        value = dec_hook(cls, {model.discriminator: tag, "id": 1, "name": "n"})
+        assert type(value).__name__ == "Item" and isinstance(value, cls) and cls("s") == "s"
+
+
 def _remote_ref_schema() -> dict[str, Any]:
     doc = base_schema()
     doc["components"]["schemas"]["Item"]["properties"]["remote"] = {"$ref": "http://example.com/s.json#/X"}
@@ -477,6 +504,7 @@ CASES: tuple[Case, ...] = (
     Case("enum values and defaults with code", _enum_defaults_with_code_schema()),
     Case("field names that shadow the model's own names", _shadowing_names_schema(), check=_check_shadowing),
     Case("recursive $ref", _recursive_schema(), check=_check_recursive),
+    Case("oneOf and anyOf with hostile names", _composition_schema(), check=_check_composition),
     Case("unresolvable $ref", _unresolvable_ref_schema(), "/components/schemas/Item/properties/ghost/$ref",
          "unresolvable reference"),
     Case("remote $ref", _remote_ref_schema(), "/components/schemas/Item/properties/remote/$ref", "only local"),
@@ -573,7 +601,7 @@ def exercise_models(sdk: Any, result: Any, doc: dict[str, Any]) -> None:
                 assert member == member.value
     for model in result.ir.models:
         cls = getattr(models, model.name)
-        if model.kind == "alias" or not model.pointer.startswith("/") or issubclass(cls, enum.Enum):
+        if model.kind in ("alias", "union") or not model.pointer.startswith("/") or issubclass(cls, enum.Enum):
             continue
         schema = _resolve(doc, model.pointer)
         for variant in ("required", "full"):

@@ -34,7 +34,7 @@ def upload(api_client: ApiClient, task_id: int, path: str) -> str:
         result, _ = api_client.tasks_api.create_data(
             task_id, data_request=data, _content_type="multipart/form-data"
         )
-    assert result is not None
+    assert isinstance(result, models.RqId)  # DataResponse is `RqId | str` (oneOf)
     rq_id = result.rq_id
     assert isinstance(rq_id, str)
     return rq_id

@@ -113,7 +113,7 @@ class UploadsMixin:
             return self._tus_create(request, tid)
         if "Upload-Multiple" in h:
             self.pending_files.setdefault(tid, []).extend(self._client_files(request))
-            return self._json({}, 200)
+            return Response(status=200)  # as CVAT's append_files: no body (`{}` is no DataResponse)
         if "Upload-Start" in h and "Upload-Finish" not in h:
             if self.task_files.get(tid):
                 raise HttpError(400, "Adding more data is not supported")

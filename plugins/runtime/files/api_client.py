@@ -237,7 +237,7 @@ class ApiClient(ApiMembers):
         1-tuple of a type, as in the old SDK)."""
         import msgspec
 
-        from .model_utils import api_error, lax_convert
+        from .model_utils import api_error, dec_hook, lax_convert
 
         tp = response_schema[0] if isinstance(response_schema, tuple) else response_schema
         if isinstance(tp, str):
@@ -246,7 +246,7 @@ class ApiClient(ApiMembers):
         if tp is None:
             return raw
         try:
-            return msgspec.convert(raw, tp)
+            return msgspec.convert(raw, tp, dec_hook=dec_hook)
         except msgspec.ValidationError as e:
             if _check_type:
                 raise api_error(e, ["received_data"], what="response data") from None

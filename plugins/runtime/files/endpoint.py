@@ -299,9 +299,13 @@ class _Compiled:
         if self._decoder is None:
             import msgspec.json
 
+            from .model_utils import dec_hook  # decodes oneOf/anyOf classes
+
             rt = self.response_type
             self._decoder = (
-                msgspec.json.Decoder(type=rt) if rt is not None else msgspec.json.Decoder()
+                msgspec.json.Decoder(type=rt, dec_hook=dec_hook)
+                if rt is not None
+                else msgspec.json.Decoder()
             )
         return self._decoder
 
@@ -653,9 +657,11 @@ def _check_param(c: _Compiled, p: Param, value: Any) -> Any:
     """Slow path of parameter validation: convert (e.g. str -> enum) or raise with the name."""
     import msgspec
 
+    from .model_utils import dec_hook
+
     tp = c.types[p.name]
     try:
-        value = msgspec.convert(value, tp)
+        value = msgspec.convert(value, tp, dec_hook=dec_hook)
     except msgspec.ValidationError as e:
         raise ApiTypeError(
             f"Invalid type for parameter `{p.name}` of `{c.spec.operation_id}`: {e}",
@@ -681,7 +687,7 @@ def _coerce_body(c: _Compiled, body: Any) -> Any:
     tp = c.types[p.name]
     import msgspec
 
-    from .model_utils import OpenApiModel, api_error
+    from .model_utils import OpenApiModel, api_error, dec_hook
 
     target = tp
     if not _is_model_class(target):
@@ -698,8 +704,8 @@ def _coerce_body(c: _Compiled, body: Any) -> Any:
                 f"got {type(body).__name__}",
                 path_to_item=[p.name],
             )
-    try:
-        return msgspec.convert(body, tp)
+    try:  # a oneOf body (a union class) takes a member instance or a dict: see dec_hook
+        return msgspec.convert(body, tp, dec_hook=dec_hook)
     except msgspec.ValidationError as e:
         raise api_error(e, [p.name], what=f"body for `{c.spec.operation_id}`") from None
 

@@ -39,10 +39,12 @@ __all__ = [
     "Model",
     "ModelNormal",
     "ModelComposed",
+    "ModelUnion",
     "ModelEnum",
     "ModelSimple",
     "to_json",
     "model_to_dict",
+    "dec_hook",
     "file_type",
     "none_type",
     "date",
@@ -240,7 +242,7 @@ def _build(cls: Any, info: _ModelInfo, kwargs: dict[str, Any], path: list[Any] |
             value = b"" if not isinstance(value, (list, tuple)) else [b""] * len(value)
         data[wire] = value
     try:
-        obj = msgspec.convert(data, cls)
+        obj = msgspec.convert(data, cls, dec_hook=dec_hook)
     except msgspec.ValidationError as e:
         raise api_error(e, path, what=f"arguments for {cls.__name__}") from None
     if files:
@@ -311,7 +313,7 @@ class OpenApiModel(msgspec.Struct, kw_only=True, omit_defaults=True, gc=False, m
         tp = info.types(type(self))[name]
         if value is not UNSET and not _is_file(value):
             try:
-                value = msgspec.convert(value, tp)
+                value = msgspec.convert(value, tp, dec_hook=dec_hook)
             except msgspec.ValidationError as e:
                 raise api_error(e, [name], what=f"value for {type(self).__name__}.{name}") from None
         setattr(self, name, value)
@@ -403,6 +405,270 @@ ModelEnum = ModelSimple
 
 
 # --------------------------------------------------------------------------------------
+# oneOf / anyOf
+# --------------------------------------------------------------------------------------
+
+
+def _shape(tp: Any) -> str:
+    """The JSON shape a member type decodes from: object, array, string, int, float, bool."""
+    origin = getattr(tp, "__origin__", None) or tp
+    if isinstance(origin, _UnionMeta):
+        return "union"
+    if not isinstance(origin, type):
+        return "any"
+    if issubclass(origin, (OpenApiModel, dict)):
+        return "object"
+    if issubclass(origin, (list, tuple)):
+        return "array"
+    if issubclass(origin, bool):
+        return "bool"
+    if issubclass(origin, (str, date, time)):  # str enums, dates and date-times too
+        return "string"
+    if issubclass(origin, int):
+        return "int"
+    if issubclass(origin, float):
+        return "float"
+    return "any"
+
+
+def _value_shape(value: Any) -> str:
+    if isinstance(value, dict) or isinstance(value, OpenApiModel):
+        return "object"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (str, date, time)):
+        return "string"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    return "any"
+
+
+# Within one shape, the more specific member is tried first: a date-time string is a
+# datetime before it is a str (an enum accepts any string: unknown values are tolerated).
+_STRING_ORDER = {datetime: 0, date: 1, time: 1}
+
+
+def _string_rank(tp: Any) -> int:
+    if tp in _STRING_ORDER:
+        return _STRING_ORDER[tp]
+    return 2 if isinstance(tp, type) and issubclass(tp, enum.Enum) else 3
+
+
+class _UnionInfo:
+    """The resolved members of one union class (resolved on first use: members may be
+    defined after the union in the models module)."""
+
+    __slots__ = ("types", "classes", "by_shape", "mapping", "fields", "ranked")
+
+    def __init__(self, cls: Any) -> None:
+        import sys
+
+        self.types: tuple[Any, ...] = tuple(cls._member_types())
+        self.classes = tuple(getattr(tp, "__origin__", None) or tp for tp in self.types)
+        by_shape: dict[str, list[Any]] = {}
+        for tp in self.types:
+            shape = _shape(tp)
+            for key in ("object", "array", "string", "int", "float", "bool") if shape in ("union", "any") else (shape,):
+                by_shape.setdefault(key, []).append(tp)
+        if "string" in by_shape:
+            by_shape["string"].sort(key=_string_rank)  # stable: schema order otherwise
+        # a JSON integer is a valid float
+        if "float" in by_shape:
+            by_shape["int"] = by_shape.get("int", []) + by_shape["float"]
+        self.by_shape = {k: tuple(v) for k, v in by_shape.items()}
+        namespace = vars(sys.modules[cls.__module__])
+        self.mapping: dict[str, Any] = {value: namespace[name] for value, name in cls._mapping.items()}
+        # model member -> (known names: JSON and python, required JSON names), to rank
+        # members for a dict; the ranking of each key set is cached (payloads repeat shapes)
+        self.fields: dict[Any, tuple[frozenset[str], tuple[str, ...]]] = {}
+        for tp in self.types:
+            if isinstance(tp, type) and issubclass(tp, OpenApiModel):
+                info = _info(tp)
+                names = info.wire_names | info.py_to_wire.keys()
+                self.fields[tp] = (names, tuple(info.py_to_wire[n] for n in info.required))
+        self.ranked: dict[tuple[str, ...], list[Any]] = {}
+
+
+class _UnionMeta(type):
+    """Metaclass of the oneOf/anyOf classes. The class is not instantiated: a value of it
+    is an instance of one of its members, so ``isinstance(member, Union)`` is true, and
+    calling the class builds the member that matches the arguments."""
+
+    # set by ModelUnion and the generated classes (annotations only: no metaclass attributes)
+    _composition: str
+    _discriminator: str
+    _mapping: dict[str, str]
+    _member_types: Any
+
+    def _info(cls) -> _UnionInfo:
+        info = cls.__dict__.get("_union_info_")
+        if info is None:
+            info = _UnionInfo(cls)
+            type.__setattr__(cls, "_union_info_", info)
+            type.__setattr__(cls, "_union_classes_", info.classes)
+        return info
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        # msgspec checks every value the hook returns: keep this short
+        classes = cls.__dict__.get("_union_classes_")
+        if classes is None:
+            if "_member_types" not in cls.__dict__:
+                return type.__instancecheck__(cls, obj)
+            classes = cls._info().classes
+        return isinstance(obj, classes)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs and not isinstance(args[0], dict):
+            try:
+                return msgspec.convert(args[0], cls, dec_hook=dec_hook)
+            except msgspec.ValidationError as e:
+                raise api_error(e, None, what=f"value for {cls.__name__}") from None
+        data: dict[str, Any] = {}
+        for arg in args:
+            if not isinstance(arg, dict):
+                raise ApiTypeError(f"{cls.__name__}() takes keyword arguments, a dict or one value")
+            data.update(arg)
+        data.update(kwargs)
+        for key in _LEGACY_CTOR_KWARGS & data.keys():
+            del data[key]
+        errors: list[OpenApiException] = []
+        for member in cls._candidates(data):
+            if not (isinstance(member, type) and issubclass(member, OpenApiModel)):
+                continue
+            try:
+                return member(**data)
+            except (ApiTypeError, ApiValueError) as e:
+                errors.append(e)
+        if errors:
+            raise errors[0]
+        raise ApiTypeError(f"{cls.__name__}() can't be built from keyword arguments: no member is a model")
+
+    def _candidates(cls, value: Any) -> list[Any]:
+        """Members that may hold ``value``, best first: by the discriminator when it names
+        one, else those of the value's JSON shape; models ranked by how well the keys fit
+        (every required key present, then fewest unknown keys), then in schema order."""
+        info = cls._info()
+        if not isinstance(value, dict):
+            return list(info.by_shape.get(_value_shape(value), ()))
+        candidates = info.by_shape.get("object", ())
+        if cls._discriminator and info.mapping:
+            tag = value.get(cls._discriminator)
+            target = info.mapping.get(tag) if isinstance(tag, str) else None
+            if target is not None:
+                return [target]
+        if len(candidates) < 2:
+            return list(candidates)
+        keys = tuple(value)
+        ranked = info.ranked.get(keys)
+        if ranked is None:
+
+            def rank(item: tuple[int, Any]) -> tuple[int, int, int]:
+                index, tp = item
+                known = info.fields.get(tp)
+                if known is None:  # a free-form dict fits anything, after the models
+                    return (0, 1 << 30, index)
+                names, required = known
+                missing = sum(1 for r in required if r not in value)
+                return (missing, sum(1 for k in keys if k not in names), index)
+
+            ranked = [tp for _, tp in sorted(enumerate(candidates), key=rank)]
+            if len(info.ranked) < 1024:
+                info.ranked[keys] = ranked
+        return ranked
+
+    def _decode(cls, value: Any) -> Any:
+        """The member that ``value`` (decoded JSON, or Python objects given to a
+        constructor) converts to; raises ValueError (msgspec adds the path) when none does."""
+        if isinstance(value, OpenApiModel):
+            if isinstance(value, cls._info().classes):
+                return value
+            raise TypeError(f"Expected `{cls.__name__}` ({cls._describe()}) or a dict, got `{type(value).__name__}`")
+        errors: list[str] = []
+        for tp in cls._candidates(value):
+            try:
+                return msgspec.convert(value, tp, dec_hook=dec_hook)
+            except msgspec.ValidationError as e:
+                text, sep, where = str(e).rpartition(" - at `")
+                errors.append(f"as `{getattr(tp, '__name__', tp)}`: " + (f"{text} at `{where}" if sep else str(e)))
+        detail = f" ({errors[0]})" if errors else ""
+        raise ValueError(f"Expected `{cls.__name__}` ({cls._describe()}), got `{type(value).__name__}`{detail}")
+
+    def _describe(cls) -> str:
+        return " | ".join(getattr(tp, "__name__", str(tp)) for tp in cls._info().types)
+
+    # ---- the composed-schema surface of cvat-sdk's classes ----
+    @property
+    def openapi_types(cls) -> dict[str, tuple[Any, ...]]:
+        """The fields of every model member (the first member's type wins)."""
+        result: dict[str, tuple[Any, ...]] = {}
+        for tp in cls._info().fields:
+            for name, value in tp.openapi_types.items():
+                result.setdefault(name, value)
+        return result
+
+    @property
+    def attribute_map(cls) -> dict[str, str]:
+        result: dict[str, str] = {}
+        for tp in cls._info().fields:
+            for name, value in _info(tp).py_to_wire.items():
+                result.setdefault(name, value)
+        return result
+
+    @property
+    def _composed_schemas(cls) -> dict[str, list[Any]]:
+        result: dict[str, list[Any]] = {"allOf": [], "anyOf": [], "oneOf": []}
+        result[cls._composition] = list(cls._info().types)
+        return result
+
+    @property
+    def discriminator(cls) -> dict[str, dict[str, Any]] | None:
+        if not cls._discriminator:
+            return None
+        return {cls._discriminator: dict(cls._info().mapping)}
+
+    @property
+    def members(cls) -> tuple[Any, ...]:
+        """The member types, in schema order."""
+        return cls._info().types
+
+
+class ModelUnion(metaclass=_UnionMeta):
+    """Base of the oneOf/anyOf classes (the generator fills in the members).
+
+    A response value of such a type is an instance of the member that matches: msgspec
+    decodes it at C speed when its members differ in JSON shape (``RqId | str``), and
+    otherwise :func:`dec_hook` picks the member (by the discriminator, or by the best fit
+    of the keys) and converts to it. ``Union(**kwargs)`` builds that member, and
+    ``isinstance(member_instance, Union)`` is true, so a member instance, a dict or the
+    result of calling the class are all valid wherever the union is expected.
+    """
+
+    _composition: ClassVar[str] = "oneOf"
+    _discriminator: ClassVar[str] = ""
+    _mapping: ClassVar[dict[str, str]] = {}  # discriminator value -> member class name
+    _nullable: ClassVar[bool] = False
+
+    @classmethod
+    def _from_openapi_data(cls, *args: Any, **kwargs: Any) -> Any:
+        return cls(*args, **kwargs)
+
+    @classmethod
+    def _new_from_openapi_data(cls, *args: Any, **kwargs: Any) -> Any:
+        return cls(*args, **kwargs)
+
+
+def dec_hook(tp: Any, value: Any) -> Any:
+    """msgspec decoding hook: values of union classes (the only custom types in models)."""
+    if isinstance(tp, _UnionMeta):
+        return tp._decode(value)
+    raise TypeError(f"Unsupported type {tp!r}")
+
+
+# --------------------------------------------------------------------------------------
 # serialization
 # --------------------------------------------------------------------------------------
 
@@ -467,9 +733,12 @@ def lax_convert(value: Any, tp: Any) -> Any:
     values of a wrong type are kept as they are. Slow (Python per object); only used after
     the fast typed decode failed and the caller asked not to validate outputs."""
     try:
-        return msgspec.convert(value, tp)
+        return msgspec.convert(value, tp, dec_hook=dec_hook)
     except (msgspec.ValidationError, TypeError):
         pass
+    if isinstance(tp, _UnionMeta):
+        candidates = tp._candidates(value)
+        return lax_convert(value, candidates[0]) if candidates else value
     origin = getattr(tp, "__origin__", None)
     if isinstance(tp, type) and issubclass(tp, OpenApiModel):
         if not isinstance(value, dict):

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
     from ..models import (
         DataRequest,
+        DataResponse,
         PaginatedTaskList,
+        RqId,
         TaskRead,
         TaskWriteRequest,
     )
@@ -47,6 +49,9 @@ _CREATE_DATA = EndpointSpec(
         Param("data_request", "body", "DataRequest", required=True),
     ),
     request_content_types=("multipart/form-data", "application/json"),
+    response_type="RqId | str",
+    response_kind="json",
+    accept=("application/vnd.cvat+json",),
     auth=_AUTH_1,
 )
 
@@ -118,7 +123,7 @@ class TasksApi(ApiBase):
         *,
         upload_start: bool | None | UnsetType = UNSET,
         **kwargs: Any,
-    ) -> tuple[None, HTTPResponse]:
+    ) -> tuple[RqId | str | None, HTTPResponse]:
         """tasks_create_data
 
         `POST /api/tasks/{id}/data`
@@ -131,7 +136,7 @@ class TasksApi(ApiBase):
                 _validate_outputs, _request_timeout, _content_type.
 
         Returns:
-            (data, response): data is None; response is the urllib3 response.
+            (data, response): data is RqId | str (None with _parse_response=False); response is the urllib3 response.
 
         Raises:
             ApiException: for 400 (Bad request).

@@ -20,7 +20,9 @@ __all__ = [
     "ShapeType",
     "IBasicUser",
     "IDataRequest",
+    "IGroup",
     "IPaginatedTaskList",
+    "IRqId",
     "IStorageContent",
     "ITaskRead",
     "ITaskWriteRequest",
@@ -59,6 +61,14 @@ class IDataRequest(IModelData):
     job_file_mapping: list[list[str]]
 
 
+class IGroup(IModelData):
+    """Fields of Group"""
+
+    __slots__ = ()
+    kind: str
+    name: str
+
+
 class IPaginatedTaskList(IModelData):
     """Fields of PaginatedTaskList"""
 
@@ -66,6 +76,13 @@ class IPaginatedTaskList(IModelData):
     count: int
     next: str | None
     results: list[TaskRead]
+
+
+class IRqId(IModelData):
+    """Fields of RqId"""
+
+    __slots__ = ()
+    rq_id: str
 
 
 class IStorageContent(IModelData):
@@ -96,6 +113,8 @@ class ITaskRead(IModelData):
     created: datetime
     conv_mask_to_poly: bool
     labels: list[str]
+    members: list[BasicUser | Group | None]
+    external_id: int | str
 
 
 class ITaskWriteRequest(IModelData):

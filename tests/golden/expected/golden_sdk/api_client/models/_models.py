@@ -8,17 +8,21 @@ dicts, and optional fields default to UNSET so that only the fields you set are 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 from msgspec import UNSET, UnsetType, field
 
-from ..model_utils import Model, ModelComposed
+from ..model_utils import Model, ModelComposed, ModelUnion
 from ._interfaces import *  # noqa: F403
 
 __all__ = [
     "BasicUser",
     "DataRequest",
+    "DataResponse",
+    "Group",
+    "Member",
     "PaginatedTaskList",
+    "RqId",
     "StorageContent",
     "TaskRead",
     "TaskReadOwner",
@@ -45,6 +49,51 @@ class DataRequest(Model, IDataRequest, kw_only=True):
     _positional: ClassVar[tuple[str, ...]] = ("image_quality",)
 
 
+if TYPE_CHECKING:
+    DataResponse: TypeAlias = RqId | str
+else:
+
+    class DataResponse(ModelUnion):
+        """DataResponse
+
+        One of: RqId | str.
+        """
+
+        _composition = "oneOf"
+
+        @staticmethod
+        def _member_types() -> tuple[Any, ...]:
+            return (RqId, str)
+
+
+class Group(Model, IGroup, kw_only=True):
+    """Group"""
+
+    kind: str
+    name: str | UnsetType = UNSET
+    _positional: ClassVar[tuple[str, ...]] = ("kind",)
+
+
+if TYPE_CHECKING:
+    Member: TypeAlias = BasicUser | Group
+else:
+
+    class Member(ModelUnion):
+        """A user or a group.
+
+        One of: BasicUser | Group (or None).
+        """
+
+        _composition = "oneOf"
+        _discriminator = "kind"
+        _mapping = {"user": "BasicUser", "group": "Group"}
+        _nullable = True
+
+        @staticmethod
+        def _member_types() -> tuple[Any, ...]:
+            return (BasicUser, Group)
+
+
 class PaginatedTaskList(Model, IPaginatedTaskList, kw_only=True):
     """PaginatedTaskList"""
 
@@ -52,6 +101,13 @@ class PaginatedTaskList(Model, IPaginatedTaskList, kw_only=True):
     next: str | None | UnsetType = UNSET
     results: list[TaskRead]
     _positional: ClassVar[tuple[str, ...]] = ("count", "results")
+
+
+class RqId(Model, IRqId, kw_only=True):
+    """RqId"""
+
+    rq_id: str
+    _positional: ClassVar[tuple[str, ...]] = ("rq_id",)
 
 
 class StorageContent(Model, IStorageContent, kw_only=True):
@@ -75,6 +131,8 @@ class TaskRead(Model, ITaskRead, kw_only=True):
     created: datetime | UnsetType = UNSET
     conv_mask_to_poly: bool | UnsetType = field(default=UNSET, name="convMaskToPoly")
     labels: list[str] | UnsetType = UNSET
+    members: list[Member | None] | UnsetType = UNSET
+    external_id: int | str | UnsetType = UNSET
     _positional: ClassVar[tuple[str, ...]] = ("name",)
     read_only_vars: ClassVar[set[str]] = {"id", "status"}
     allowed_values: ClassVar[dict[tuple[str], dict[str, str]]] = {
