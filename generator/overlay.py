@@ -584,6 +584,7 @@ def _apply_action(
     def result(matches: int, applied: bool, note: str = "") -> ActionResult:
         return ActionResult(action.index, action.description, action.target, action.kind, matches, applied, note)
 
+    report = sink.error if stale == "error" else sink.warning
     edition_note = edition_reason(action.editions, schema)
     if edition_note is not None:
         return result(0, False, f"skipped: {edition_note} (this schema is {schema_edition(schema)})")
@@ -593,10 +594,10 @@ def _apply_action(
                 return result(0, False, f"skipped: {NOT_IN_RELEASE} "
                                         f"(schema version {version} is outside {action.server_versions})")
         except ValueError as exc:
-            sink.error(json_pointer("actions", action.index, ACTION_EXTENSION),
-                       f"action {action.index} has a server-versions range but {exc}", source=source)
+            # strict overlays stop here; lenient ones (the shipped patches) skip the action
+            report(json_pointer("actions", action.index, ACTION_EXTENSION),
+                   f"action {action.index} has a server-versions range but {exc}", source=source)
             return result(0, False, "version unknown")
-    report = sink.error if stale == "error" else sink.warning
     failed = action.when.document_reason(schema)
     if failed is not None:
         reason, detail = failed
