@@ -18,6 +18,8 @@ FILES = Path(__file__).parent / "files"
 RUNTIME_MODULES = (
     "api_client.py",
     "configuration.py",
+    "decoding.py",
+    "downloads.py",
     "endpoint.py",
     "exceptions.py",
     "model_utils.py",

@@ -211,6 +211,10 @@ class _Compiled:
         self.send_content_type = (
             bool(spec.request_content_types) and spec.http_method in _BODY_METHODS
         )
+        # a file body is streamed to disk, never preloaded in memory
+        self.streams = spec.response_kind == "binary" or any(
+            kind == "binary" for kind, _ in spec.status_responses.values()
+        )
         self.params_map = {
             "all": [p.name for p in spec.params] + list(CONTROL_KWARGS),
             "required": list(self.required),
@@ -602,6 +606,7 @@ class Endpoint:
         )
 
         # ---- send ----
+        preload = parse and not c.streams
         response = client.rest_client.send(
             spec.http_method,
             url,
@@ -609,19 +614,25 @@ class Endpoint:
             body=raw_body,
             fields=fields,
             encode_multipart=multipart,
-            preload_content=parse,
+            preload_content=preload,
             timeout=_timeout(timeout) if timeout is not None else None,
         )
         client.last_response = response
         if "Set-Cookie" in response.headers:
             client._update_cookies_from_response(response)
-        if check and not 200 <= response.status <= 299:
-            raise exception_for_status(response.status)(http_resp=response)
+        status = response.status
+        if not 200 <= status <= 299:
+            if check:
+                raise exception_for_status(status)(http_resp=response)
+            if parse:  # _check_status=False: the error body, never a parse error
+                from .decoding import error_data
+
+                return error_data(c, response), response
 
         # ---- parse ----
         if not parse:
             return None, response
-        if spec.status_responses and response.status in spec.status_responses:
+        if spec.status_responses and status in spec.status_responses:
             c = c.alternate(response.status)
             spec = c.spec
         kind = spec.response_kind
@@ -631,12 +642,18 @@ class Endpoint:
                 return None, response
             try:
                 return c.decoder.decode(data), response
-            except Exception as e:  # noqa: BLE001 - sorted out below, off the hot path
-                return _decode_failed(c, data, e, validate_out), response
+            except Exception as e:  # noqa: BLE001 - sorted out in .decoding, off the hot path
+                from .decoding import decode_failed
+
+                return decode_failed(c, data, e, validate_out), response
         if kind == "binary":
-            return response.data, response
+            from .downloads import save_response
+
+            return save_response(response, client.configuration), response
         if kind == "text":
             return response.data.decode(_charset(response)), response
+        if not preload:
+            response.data  # noqa: B018 - read the unexpected body: frees the connection
         return None, response
 
 
@@ -702,25 +719,6 @@ def _coerce_body(c: _Compiled, body: Any) -> Any:
         return msgspec.convert(body, tp)
     except msgspec.ValidationError as e:
         raise api_error(e, [p.name], what=f"body for `{c.spec.operation_id}`") from None
-
-
-def _decode_failed(c: _Compiled, data: bytes, error: Exception, validate: bool) -> Any:
-    """The typed decode failed: raise a clear error, or decode leniently when not validating."""
-    import msgspec
-
-    from .model_utils import api_error, lax_convert
-
-    if isinstance(error, msgspec.ValidationError):
-        if validate:
-            raise api_error(error, ["received_data"], what="response data") from None
-        return lax_convert(msgspec.json.decode(data), c.response_type)
-    if isinstance(error, msgspec.DecodeError):
-        if validate:
-            raise ApiValueError(
-                f"Invalid JSON in the response of `{c.spec.operation_id}`: {error}"
-            ) from None
-        return data.decode("utf-8", errors="replace")
-    raise error
 
 
 # --------------------------------------------------------------------------------------
