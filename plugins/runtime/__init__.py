@@ -22,6 +22,7 @@ RUNTIME_MODULES = (
     "downloads.py",
     "endpoint.py",
     "exceptions.py",
+    "model/__init__.py",
     "model_utils.py",
     "rest.py",
     "serialization.py",

@@ -31,8 +31,10 @@ def build_package(dest: Path) -> Path:
     """Copy the fixture package and the runtime files into ``dest/acme_rt/_vendor/cvat_api``."""
     pkg = dest / "acme_rt" / "_vendor" / "cvat_api"
     shutil.copytree(FIXTURE_PKG, pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    for f in RUNTIME_FILES.glob("*.py"):
-        shutil.copy(f, pkg / f.name)
+    for f in RUNTIME_FILES.rglob("*.py"):
+        target = pkg / f.relative_to(RUNTIME_FILES)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(f, target)
     (dest / "acme_rt" / "__init__.py").write_text("")
     (dest / "acme_rt" / "_vendor" / "__init__.py").write_text("")
     return pkg

@@ -256,7 +256,9 @@ class ApiClient(ApiMembers):
             if _check_type:
                 from .decoding import mismatch_error
 
-                raise mismatch_error("ApiClient.deserialize", "response", e, response.data) from None
+                raise mismatch_error(
+                    "ApiClient.deserialize", "response", e, response.data
+                ) from None
             return lax_convert(raw, tp)
 
     def call_api(

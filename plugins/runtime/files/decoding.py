@@ -37,8 +37,15 @@ def _value_at(document: Any, path: list[Any]) -> tuple[bool, Any]:
     return True, value
 
 
-_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer",
-               float: "number", type(None): "null"}
+_JSON_TYPES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
 
 
 def _describe(value: Any) -> str:
