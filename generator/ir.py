@@ -93,6 +93,8 @@ class Field:
     has_default: bool = False
     enum_values: tuple[str, ...] = ()  # inline enum of a str field (validated str, not a class)
     deprecated: bool = False
+    # validation keywords of the schema (build_ir.schema_constraints), checked client-side
+    constraints: tuple[tuple[str, Any], ...] = ()
 
     @property
     def decode_required(self) -> bool:
@@ -137,6 +139,7 @@ class Parameter:
     enum_values: tuple[str, ...] = ()
     default: Any = None
     has_default: bool = False
+    constraints: tuple[tuple[str, Any], ...] = ()  # as Field.constraints
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ RUNTIME_MODULES = (
     "model_utils.py",
     "rest.py",
     "serialization.py",
+    "validation.py",
 )
 
 

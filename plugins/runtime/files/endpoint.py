@@ -273,6 +273,26 @@ class _Compiled:
             found = self._alternates[status] = variant.compiled()
         return found
 
+    def check_body(self, raw: bytes | None, config: Any, value: Any = None) -> None:
+        """Client-side validation of the body (its JSON ``raw``, or a form ``value``)
+        against the schema's constraints; see the ``validation`` module."""
+        p = self.body_param
+        if p is None:
+            return
+        from .validation import check_json, check_value
+
+        disabled = getattr(config, "_disabled_client_side_validations", frozenset())
+        if raw is not None:
+            check_json(self.types[p.name], raw, disabled, self.spec.operation_id, p.name)
+        else:
+            from .model_utils import to_json
+
+            try:
+                data = to_json(value, read_files=False)
+            except (TypeError, ValueError):  # not JSON-like: nothing to check here
+                return
+            check_value(self.types[p.name], data, disabled, self.spec.operation_id, p.name)
+
     # ---- lazily resolved ----
     @property
     def types(self) -> dict[str, Any]:
@@ -562,6 +582,8 @@ class Endpoint:
             if lowered.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
                 if validate_in and isinstance(body, Mapping):
                     body = _coerce_body(c, body)
+                if validate_in and client.configuration.client_side_validation:
+                    c.check_body(None, client.configuration, body)
                 fields = form_fields(_body_items(body))
                 if not lowered.startswith("multipart/"):
                     multipart = False
@@ -570,6 +592,8 @@ class Endpoint:
                 if validate_in:
                     body = _coerce_body(c, body)
                 raw_body = _encode_json(body)
+                if validate_in and client.configuration.client_side_validation:
+                    c.check_body(raw_body, client.configuration)
                 headers["Content-Type"] = ctype
             else:
                 raw_body = (

@@ -1,0 +1,117 @@
+"""Client-side validation: a body that breaks the schema's constraints raises ApiValueError
+before anything is sent; with Configuration.client_side_validation off nothing is checked."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pytest
+
+TASK = {"id": 1, "name": "t"}
+
+
+@pytest.fixture()
+def created(srv: Any) -> Any:
+    srv.route("POST", "/api/tasks", status=201, body=TASK)
+    srv.route("PUT", "/api/tasks/1/annotations", body={"version": 1})
+    srv.route("POST", "/api/tasks/1/data", status=202, body={"rq_id": "r"})
+    return srv
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "keyword"),
+    [
+        ({"name": ""}, "$.name", "minLength"),
+        ({"name": "x" * 17}, "$.name", "maxLength"),
+        ({"name": "ok", "subset": "Train"}, "$.subset", "pattern"),
+        ({"name": "ok", "project_id": 0}, "$.project_id", "minimum"),
+    ],
+)
+def test_dict_body_breaking_a_constraint_is_not_sent(client: Any, created: Any, exc: Any,
+                                                     body: dict[str, Any], path: str,
+                                                     keyword: str) -> None:
+    with pytest.raises(exc.ApiValueError) as e:
+        client.tasks_api.create(body)
+    text = str(e.value)
+    assert f"`{path}`" in text and f"schema: {keyword}" in text and "`tasks_create`" in text
+    assert e.value.path_to_item == ["task_write_request", path[2:]]
+    assert created.requests == []  # nothing was sent
+
+
+def test_model_body_and_nested_paths(client: Any, created: Any, exc: Any, models: Any) -> None:
+    shapes = [{"type": "rectangle", "frame": 0, "label_id": 1, "points": [1.0, 2.0]}] * 3
+    shapes = [dict(s) for s in shapes]
+    shapes[2]["points"] = [1.0, 2000.0]
+    body = models.LabeledDataRequest(shapes=shapes)
+    with pytest.raises(exc.ApiValueError) as e:
+        client.tasks_api.update_annotations(1, labeled_data_request=body)
+    assert "`$.shapes[2].points[1]`" in str(e.value) and "maximum" in str(e.value)
+    shapes[2]["points"] = [0.0] * 9
+    with pytest.raises(exc.ApiValueError, match=r"maxItems"):
+        client.tasks_api.update_annotations(1, labeled_data_request={"shapes": shapes})
+    shapes[2]["points"] = [1.0]
+    shapes[1]["attributes"] = [{"spec_id": 1, "value": "long value"}]
+    with pytest.raises(exc.ApiValueError) as e:
+        client.tasks_api.update_annotations(1, labeled_data_request={"shapes": shapes})
+    assert "`$.shapes[1].attributes[0].value`" in str(e.value)
+    assert created.requests == []
+    shapes[1]["attributes"] = [{"spec_id": 1, "value": "ok"}]
+    client.tasks_api.update_annotations(1, labeled_data_request={"shapes": shapes})
+    assert len(created.requests) == 1
+
+
+def test_valid_body_is_sent(client: Any, created: Any, models: Any) -> None:
+    data, _ = client.tasks_api.create(models.TaskWriteRequest(name="ok", subset="train"))
+    assert data.id == 1 and created.last.json() == {"name": "ok", "subset": "train"}
+
+
+def test_model_construction_does_not_check(models: Any) -> None:
+    """Constraints are checked when sending; constructing and decoding never check them
+    (schema defaults may break them, a newer server may have relaxed them)."""
+    assert models.TaskWriteRequest(name="").name == ""
+
+
+def test_turned_off_nothing_is_checked(client: Any, created: Any) -> None:
+    client.configuration.client_side_validation = False
+    client.tasks_api.create({"name": "", "subset": "UPPER"})
+    assert created.last.json() == {"name": "", "subset": "UPPER"}
+
+
+def test_validate_inputs_false_skips_the_check(client: Any, created: Any) -> None:
+    client.tasks_api.create({"name": ""}, _validate_inputs=False)
+    assert created.last.json() == {"name": ""}
+
+
+def test_disabled_keywords(client: Any, created: Any, exc: Any) -> None:
+    client.configuration.disabled_client_side_validations = "maxLength,pattern"
+    client.tasks_api.create({"name": "x" * 40, "subset": "UPPER"})
+    assert created.last.json()["subset"] == "UPPER"
+    with pytest.raises(exc.ApiValueError, match="minLength"):
+        client.tasks_api.create({"name": ""})
+
+
+def test_form_body_is_checked(client: Any, created: Any, exc: Any) -> None:
+    with pytest.raises(exc.ApiValueError) as e:
+        client.tasks_api.create_data(1, data_request={"image_quality": 101},
+                                     _content_type="multipart/form-data")
+    assert "`$.image_quality`" in str(e.value) and "maximum" in str(e.value)
+    with pytest.raises(exc.ApiValueError, match="minItems"):
+        client.tasks_api.create_data(1, data_request={"image_quality": 5, "server_files": []},
+                                     _content_type="multipart/form-data")
+    assert created.requests == []
+    client.tasks_api.create_data(1, data_request={"image_quality": 5, "server_files": ["a"]},
+                                 _content_type="multipart/form-data")
+    assert len(created.requests) == 1
+
+
+def test_no_constraints_means_no_validator(sdk: Any, models: Any) -> None:
+    validation = importlib.import_module(sdk.__name__ + ".validation")
+    assert validation.validator_for(models.RqId) is None
+    assert validation.validator_for(models.PatchedTaskWriteRequest) is None
+    checker = validation.validator_for(models.LabeledDataRequest)
+    assert checker is not None
+    import msgspec
+
+    # only the constrained fields and the way to them (tags -> attributes -> value) are kept
+    assert [f.name for f in msgspec.structs.fields(checker)] == ["tags", "shapes"]
