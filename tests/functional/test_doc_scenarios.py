@@ -607,4 +607,4 @@ def test_parse_response_false_streams_binary(sdk: SimpleNamespace, fake: FakeCva
             assert zf.namelist() == ["im0.jpg", "im1.jpg", "im2.jpg"]
         (frame, response) = api_client.tasks_api.retrieve_data(task_id, number=1, type="frame")
         with frame:  # a file response is an open file, as in cvat-sdk
-            assert frame.read() == JPEG
+            assert frame.read() == JPEG == response.data

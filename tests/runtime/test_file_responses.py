@@ -136,7 +136,9 @@ def test_body_is_streamed_not_held_in_memory(tmp_client: Any, srv: Any, sdk: Any
     # never one whole-body read: the file was written chunk by chunk
     assert reads and all(amt is not None and amt <= downloads.CHUNK_SIZE for amt in reads), reads
     assert os.path.getsize(data.name) == len(body)
-    assert response.data == b""  # the body went to the file
+    assert not response._body  # nothing kept in memory...
+    assert isinstance(response, urllib3.HTTPResponse)
+    assert response.data == body  # ...until asked for (cvat_sdk.core reads response.data)
 
 
 def test_parse_response_false_returns_the_unread_response(tmp_client: Any, srv: Any,

@@ -101,8 +101,8 @@ def save_response(response: Any, configuration: Any = None) -> BinaryIO:
     file in ``configuration.temp_folder_path`` (default: the system temp folder) and return
     it open for reading (``"rb"``, at offset 0). The caller closes and deletes it.
 
-    The connection goes back to the pool; ``response.data`` is empty afterwards (the body
-    went to the file)."""
+    The connection goes back to the pool. ``response.data`` still gives the body: it is
+    read back from the file on first access (see :func:`_keep_data_readable`)."""
     folder = getattr(configuration, "temp_folder_path", None) or tempfile.gettempdir()
     name = filename_from_disposition(response.headers.get("Content-Disposition"))
     fd, path = _create(folder, name)
@@ -124,4 +124,42 @@ def save_response(response: Any, configuration: Any = None) -> BinaryIO:
         release = getattr(response, "release_conn", None)
         if release is not None:
             release()
+    _keep_data_readable(response, path)
     return open(path, "rb")  # noqa: SIM115 - the caller owns the file, as in cvat-sdk
+
+
+_FILE_BACKED: dict[type, type] = {}
+
+
+def _keep_data_readable(response: Any, path: str) -> None:
+    """cvat-sdk preloaded file bodies, and ``cvat_sdk.core`` reads ``response.data`` after
+    ``retrieve_data(type="frame")`` and ``retrieve_preview()``. The body went to ``path``
+    instead, so ``response.data`` reads it back from there, on first access only: memory
+    is used only by code that asks for the bytes."""
+    cls = type(response)
+    if not isinstance(getattr(cls, "data", None), property):
+        return
+    backed = _FILE_BACKED.get(cls)
+    if backed is None:
+        base_data: property = cls.data  # type: ignore[attr-defined]
+
+        def data(self: Any) -> Any:
+            body = self._body
+            file_path = self.__dict__.get("_cvat_file_path")
+            if not body and file_path:
+                try:
+                    with open(file_path, "rb") as f:
+                        body = f.read()
+                except OSError:  # the caller removed the file
+                    body = b""
+                self._body = body
+                return body
+            return base_data.fget(self)  # type: ignore[misc]
+
+        backed = type(cls.__name__, (cls,), {"data": property(data), "__module__": cls.__module__})
+        _FILE_BACKED[cls] = backed
+    try:
+        response.__class__ = backed
+        response._cvat_file_path = path
+    except (TypeError, AttributeError):  # a response type that can't be extended: no data
+        pass
