@@ -57,6 +57,8 @@ class OperationView:
                 extra += f", wire_name={py_literal(p.wire_name)}"
             if not p.explode:
                 extra += ", explode=False"
+            if p.constraints:
+                extra += f", validations={py_literal(p.validations)}"
             calls.append(f"Param({py_literal(p.py_name)}, {py_literal(p.location)}, "
                          f"{py_literal(p.type.struct_annotation())}{extra})")
         if op.body is not None:

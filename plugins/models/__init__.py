@@ -9,7 +9,6 @@ modules of similar size, so that they format in parallel.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from cvat_gen.plugin_api import BuildContext, OutputFile
 from cvat_gen.plugin_api import hookimpl
@@ -48,27 +47,6 @@ def _field_view(field: Field) -> FieldView:
     if field.read_only:
         description = f"{description}\n\nRead-only." if description else "Read-only."
     return FieldView(field.py_name, field.json_name, annotation, struct, default, description)
-
-
-_VALIDATION_NAMES = {
-    "minLength": "min_length", "maxLength": "max_length", "minItems": "min_items", "maxItems": "max_items",
-    "minimum": "inclusive_minimum", "maximum": "inclusive_maximum",
-    "exclusiveMinimum": "exclusive_minimum", "exclusiveMaximum": "exclusive_maximum",
-}
-
-
-def validations(constraints: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
-    """Field constraints in the format of cvat-sdk's ``Model.validations`` values
-    (``{"max_length": 64, "regex": {"pattern": ...}}``), plus ``items`` for array items."""
-    result: dict[str, Any] = {}
-    for key, value in constraints:
-        if key == "pattern":
-            result["regex"] = {"pattern": value}
-        elif key == "items":
-            result["items"] = validations(value)
-        else:
-            result[_VALIDATION_NAMES[key]] = value
-    return result
 
 
 def _bases(model: ModelDef) -> str:
@@ -115,7 +93,7 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
 
     allowed = {name: [(field, [(enum_member_name(v), v) for v, _ in values]) for field, values in items]
                for name, items in allowed.items()}
-    checks = {m.name: [(f.py_name, list(validations(f.constraints).items())) for f in m.fields if f.constraints]
+    checks = {m.name: [(f.py_name, list(f.validations.items())) for f in m.fields if f.constraints]
               for m in models}
     names = sorted({e.name for e in ir.enums} | {m.name for m in ir.models}
                    | {m.interface for m in ir.models if m.interface and m.kind != "alias"})

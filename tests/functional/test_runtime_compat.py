@@ -198,3 +198,9 @@ def test_invalid_body_is_not_sent(client: Any, server: Canned, sdk270: ModuleTyp
     server.answer("PUT", "/api/jobs/1/annotations/", 200, {"version": 1})
     client.jobs_api.update_annotations(1, labeled_data_request={"shapes": shapes})
     assert server.seen == [("PUT", "/api/jobs/1/annotations/")]
+
+
+def test_path_parameter_pattern(client: Any, server: Canned, sdk270: ModuleType) -> None:
+    with pytest.raises(sdk270.ApiValueError, match=r"func_id.*pattern"):
+        client.lambda_api.retrieve_functions("../admin")
+    assert server.seen == []

@@ -115,3 +115,34 @@ def test_no_constraints_means_no_validator(sdk: Any, models: Any) -> None:
 
     # only the constrained fields and the way to them (tags -> attributes -> value) are kept
     assert [f.name for f in msgspec.structs.fields(checker)] == ["tags", "shapes"]
+
+
+# --- parameters ---------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def listed(srv: Any) -> Any:
+    srv.route("GET", "/api/tasks", body={"count": 0, "results": []})
+    return srv
+
+
+def test_parameter_constraints(client: Any, listed: Any, exc: Any) -> None:
+    with pytest.raises(exc.ApiValueError) as e:
+        client.tasks_api.list(page=0)
+    assert "parameter `page` of `tasks_list`" in str(e.value) and "minimum" in str(e.value)
+    with pytest.raises(exc.ApiValueError, match="maxItems"):
+        client.tasks_api.list(tags=["a", "b", "c", "d"])
+    with pytest.raises(exc.ApiValueError, match="pattern"):
+        client.tasks_api.list(tags=["a", "B"])
+    assert listed.requests == []
+    client.tasks_api.list(page=2, tags=["a", "b"])
+    assert listed.last.query == "page=2&tags=a&tags=b"
+    client.configuration.client_side_validation = False
+    client.tasks_api.list(page=0, tags=["B"])
+    assert listed.last.query == "page=0&tags=B"
+
+
+def test_constrained_spec_is_hashable(sdk: Any) -> None:
+    ep = importlib.import_module(sdk.__name__ + ".endpoint")
+    p = ep.Param("x", "query", "list[str]", validations={"items": {"max_length": 2}})
+    assert hash(p) == hash(ep.Param("x", "query", "list[str]", validations={"items": {"max_length": 2}}))

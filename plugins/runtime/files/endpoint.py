@@ -77,21 +77,40 @@ class _Frozen:
         return type(other) is type(self) and self._values() == other._values()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash(
-            tuple(v if not isinstance(v, dict) else tuple(v.items()) for v in self._values())
-        )
+        return hash(_freeze(self._values()))
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
         return f"{type(self).__name__}({inner})"
 
 
+def _freeze(value: Any) -> Any:
+    """A hashable form of nested dicts/lists (spec fields are plain data)."""
+    if isinstance(value, dict):
+        return tuple((k, _freeze(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
 class Param(_Frozen):
     """One operation parameter. ``location``: "path" | "query" | "header" | "cookie" | "body".
     ``type`` is a type expression (see :func:`resolve_type`); ``explode=False`` sends a list
-    as one comma-separated value; ``enum`` lists the allowed values of a plain str param."""
+    as one comma-separated value; ``enum`` lists the allowed values of a plain str param;
+    ``validations`` are the schema's constraints, as cvat-sdk's ``{"regex": {"pattern": ...}}``
+    (checked client-side, see the ``validation`` module)."""
 
-    __slots__ = ("name", "location", "type", "required", "wire_name", "explode", "nullable", "enum")
+    __slots__ = (
+        "name",
+        "location",
+        "type",
+        "required",
+        "wire_name",
+        "explode",
+        "nullable",
+        "enum",
+        "validations",
+    )
     _fields = __slots__
 
     def __init__(
@@ -104,6 +123,7 @@ class Param(_Frozen):
         explode: bool = True,
         nullable: bool = False,
         enum: Sequence[str] = (),
+        validations: Mapping[str, Any] | None = None,
     ) -> None:
         if location not in ("path", "query", "header", "cookie", "body"):
             raise ValueError(f"invalid parameter location {location!r} for {name!r}")
@@ -116,6 +136,7 @@ class Param(_Frozen):
         s(self, "explode", explode)
         s(self, "nullable", nullable)
         s(self, "enum", tuple(enum))
+        s(self, "validations", dict(validations or {}))
 
 
 class EndpointSpec(_Frozen):
@@ -306,7 +327,13 @@ class _Compiled:
         check), or None when only the slow check can tell."""
         if self._checks is None:
             self._checks = {
-                name: (tp if tp in _SIMPLE and not self.params[name].enum else None)
+                name: (
+                    tp
+                    if tp in _SIMPLE
+                    and not self.params[name].enum
+                    and not self.params[name].validations
+                    else None
+                )
                 for name, tp in self.types.items()
             }
         return self._checks
@@ -526,7 +553,7 @@ class Endpoint:
                 if checks is None:
                     checks = c.checks
                 if type(value) is not checks[name]:
-                    value = _check_param(c, p, value)
+                    value = _check_param(c, p, value, client.configuration)
             if location == "path":
                 if path_values is None:
                     path_values = {}
@@ -690,8 +717,9 @@ def _charset(response: HTTPResponse) -> str:
     return "utf-8"
 
 
-def _check_param(c: _Compiled, p: Param, value: Any) -> Any:
-    """Slow path of parameter validation: convert (e.g. str -> enum) or raise with the name."""
+def _check_param(c: _Compiled, p: Param, value: Any, config: Any = None) -> Any:
+    """Slow path of parameter validation: convert (e.g. str -> enum) or raise with the name;
+    then the schema's constraints (client-side validation)."""
     import msgspec
 
     tp = c.types[p.name]
@@ -710,6 +738,11 @@ def _check_param(c: _Compiled, p: Param, value: Any) -> Any:
                     f"Invalid value for `{p.name}` ({v!r}), must be one of {list(p.enum)}",
                     path_to_item=[p.name],
                 )
+    if p.validations and getattr(config, "client_side_validation", True):
+        from .validation import check_param
+
+        disabled = getattr(config, "_disabled_client_side_validations", frozenset())
+        check_param(p, tp, value, disabled, c.spec.operation_id)
     return value
 
 

@@ -28,7 +28,7 @@ import msgspec
 
 from .exceptions import ApiValueError
 
-__all__ = ["check_json", "check_value", "validator_for"]
+__all__ = ["check_json", "check_param", "check_value", "validator_for"]
 
 # cvat-sdk validation key -> (msgspec.Meta keyword, the JSON schema keyword it checks)
 _META = {
@@ -229,3 +229,28 @@ def check_value(
         msgspec.convert(value, checker, strict=False)
     except msgspec.ValidationError as e:
         raise _error(operation_id, param, e) from None
+
+
+def check_param(p: Any, tp: Any, value: Any, disabled: frozenset[str], operation_id: str) -> None:
+    """Check a parameter value (an ``endpoint.Param`` with ``validations``) of type ``tp``."""
+    key = (p, tp, disabled)
+    checker = _cache.get(key)
+    if checker is None:
+        try:
+            checker = _field_type(tp, p.validations, disabled, ())
+        except TypeError:
+            checker = _NOTHING
+        _cache[key] = checker
+    if checker is _NOTHING:
+        return
+    try:
+        msgspec.convert(value, checker)
+    except msgspec.ValidationError as e:
+        text = str(e).rpartition(" - at `")[0] or str(e)
+        keyword = _keyword(text)
+        raise ApiValueError(
+            f"Invalid value for parameter `{p.name}` of `{operation_id}` ({value!r}): "
+            f"{text[:1].lower()}{text[1:]}{f' (schema: {keyword})' if keyword else ''}. Checked "
+            f"client-side; turn it off with Configuration.client_side_validation = False",
+            path_to_item=[p.name],
+        ) from None
