@@ -146,3 +146,16 @@ def test_constrained_spec_is_hashable(sdk: Any) -> None:
     ep = importlib.import_module(sdk.__name__ + ".endpoint")
     p = ep.Param("x", "query", "list[str]", validations={"items": {"max_length": 2}})
     assert hash(p) == hash(ep.Param("x", "query", "list[str]", validations={"items": {"max_length": 2}}))
+
+
+def test_renamed_fields_are_checked_by_their_json_name(sdk: Any, models: Any, exc: Any) -> None:
+    validation = importlib.import_module(sdk.__name__ + ".validation")
+    ep = importlib.import_module(sdk.__name__ + ".endpoint")
+    raw = ep._encode_json(models.Renamed(from_=11))
+    with pytest.raises(exc.ApiValueError) as e:
+        validation.check_json(models.Renamed, raw, frozenset(), "op", "body")
+    assert "`$.from`" in str(e.value) and e.value.path_to_item == ["body", "from"]
+    validation.check_json(models.Renamed, ep._encode_json(models.Renamed(from_=10)), frozenset(),
+                          "op", "body")
+    with pytest.raises(exc.ApiValueError):
+        validation.check_value(models.Renamed, {"from": 12}, frozenset(), "op", "body")

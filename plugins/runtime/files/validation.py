@@ -133,15 +133,22 @@ def _model_validator(cls: type, disabled: frozenset[str], stack: tuple[type, ...
     info = _info(cls)
     rules_by_name = {k[0]: v for k, v in (getattr(cls, "validations", None) or {}).items()}
     fields = []
+    rename: dict[str, str] = {}
     for f in msgspec.structs.fields(cls):
         checked = _field_type(f.type, rules_by_name.get(f.name), disabled, (*stack, cls))
         if checked is not _NOTHING:
-            fields.append((info.py_to_wire.get(f.name, f.encode_name), checked, None))
+            fields.append((f.name, checked, None))
+            rename[f.name] = info.py_to_wire.get(f.name, f.encode_name)
+    result = _NOTHING
     if fields:
-        # gc=False: a decoded check tree is thrown away at once; tracking it costs time
-        result = msgspec.defstruct(f"{cls.__name__}Checks", fields, kw_only=True, gc=False)
-    else:
-        result = _NOTHING
+        try:
+            # python names (valid identifiers), JSON names on the wire; gc=False: a decoded
+            # check tree is thrown away at once, tracking it costs time
+            result = msgspec.defstruct(
+                f"{cls.__name__}Checks", fields, kw_only=True, gc=False, rename=rename
+            )
+        except TypeError:  # a layout msgspec refuses: this model is not checked
+            result = _NOTHING
     if not stack or result is not _NOTHING:
         _cache[key] = result
     return result

@@ -249,5 +249,6 @@ class Renamed(Model):
     """A model whose python names differ from the JSON names."""
 
     _positional: ClassVar[tuple[str, ...]] = ("from_",)
+    validations: ClassVar[dict[tuple[str], dict[str, Any]]] = {("from_",): {"inclusive_maximum": 10}}
     from_: int = msgspec.field(name="from")
     import_: str | UnsetType = msgspec.field(default=UNSET, name="import")
