@@ -348,6 +348,7 @@ class IRBuilder:
                 description=clean_text(prop_schema.get("description")),
                 default=prop_schema.get("default"), has_default="default" in prop_schema,
                 enum_values=enum_values, deprecated=bool(prop_schema.get("deprecated")),
+                constraints=schema_constraints(prop_schema),
             ))
         return tuple(fields)
 
@@ -598,6 +599,7 @@ class IRBuilder:
                 explode=bool(explode), enum_values=self._inline_enum(schema) if isinstance(schema, dict) else (),
                 default=schema.get("default") if isinstance(schema, dict) else None,
                 has_default=isinstance(schema, dict) and "default" in schema,
+                constraints=schema_constraints(schema),
             ))
         return result
 
@@ -750,6 +752,47 @@ class IRBuilder:
                   description=clean_text(info.get("description")), schema_hash=self.schema_hash,
                   package=self.package, apis=tuple(apis), models=tuple(models), enums=tuple(enums),
                   security=self.security(), servers=servers)
+
+
+_LENGTHS = ("minLength", "maxLength", "minItems", "maxItems")
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def schema_constraints(schema: Any, depth: int = 0) -> tuple[tuple[str, Any], ...]:
+    """The validation keywords of a property or parameter schema, normalized: lengths are
+    non-negative ints, bounds numbers (OpenAPI 3.0's boolean `exclusiveMinimum: true` becomes
+    `exclusiveMinimum: <minimum>`), `pattern` only if Python's `re` compiles it, `items`
+    the constraints of an array's items. Anything malformed is left out: the checks are a
+    client-side convenience, the server stays the judge."""
+    import re
+
+    if not isinstance(schema, dict) or depth > 4:
+        return ()
+    found: dict[str, Any] = {}
+    for key in _LENGTHS:
+        value = schema.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            found[key] = value
+    for key in _BOUNDS:
+        value = schema.get(key)
+        if isinstance(value, bool) and value and key.startswith("exclusive"):
+            value = schema.get("minimum" if key == "exclusiveMinimum" else "maximum")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+            found[key] = value
+    for plain, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        if exclusive in found and found.get(plain) == found[exclusive]:
+            del found[plain]
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str):
+        try:
+            re.compile(pattern)
+            found["pattern"] = pattern
+        except (re.error, RecursionError):
+            pass
+    items = schema_constraints(schema.get("items"), depth + 1)
+    if items:
+        found["items"] = items
+    return tuple(sorted(found.items()))
 
 
 def build_ir(document: dict[str, Any], schema_hash: str, package: str) -> tuple[IR, DiagnosticSink]:

@@ -31,6 +31,27 @@ _JSON_SHAPES = {
 }
 
 
+_RULE_NAMES = {
+    "minLength": "min_length", "maxLength": "max_length", "minItems": "min_items", "maxItems": "max_items",
+    "minimum": "inclusive_minimum", "maximum": "inclusive_maximum",
+    "exclusiveMinimum": "exclusive_minimum", "exclusiveMaximum": "exclusive_maximum",
+}
+
+
+def validation_rules(constraints: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    """Constraints in the format of cvat-sdk's ``Model.validations`` values
+    (``{"max_length": 64, "regex": {"pattern": ...}}``), plus ``items`` for array items."""
+    result: dict[str, Any] = {}
+    for key, value in constraints:
+        if key == "pattern":
+            result["regex"] = {"pattern": value}
+        elif key == "items":
+            result["items"] = validation_rules(value)
+        elif key in _RULE_NAMES:
+            result[_RULE_NAMES[key]] = value
+    return result
+
+
 @dataclass(frozen=True)
 class TypeRef:
     kind: TypeKind
@@ -119,6 +140,12 @@ class Field:
     has_default: bool = False
     enum_values: tuple[str, ...] = ()  # inline enum of a str field (validated str, not a class)
     deprecated: bool = False
+    # validation keywords of the schema (build_ir.schema_constraints), checked client-side
+    constraints: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def validations(self) -> dict[str, Any]:
+        return validation_rules(self.constraints)
 
     @property
     def decode_required(self) -> bool:
@@ -168,6 +195,11 @@ class Parameter:
     enum_values: tuple[str, ...] = ()
     default: Any = None
     has_default: bool = False
+    constraints: tuple[tuple[str, Any], ...] = ()  # as Field.constraints
+
+    @property
+    def validations(self) -> dict[str, Any]:
+        return validation_rules(self.constraints)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from cvat_gen.plugin_api import BuildContext, OutputFile
 from cvat_gen.plugin_api import hookimpl
-from cvat_gen.plugin_api import IR, Api, Operation, Parameter, TypeRef
+from cvat_gen.plugin_api import IR, Api, Operation, Parameter, Response, TypeRef
 from cvat_gen.plugin_api import py_literal
 from cvat_gen.plugin_api import layout_brackets
 
@@ -57,6 +57,8 @@ class OperationView:
                 extra += f", wire_name={py_literal(p.wire_name)}"
             if not p.explode:
                 extra += ", explode=False"
+            if p.constraints:
+                extra += f", validations={py_literal(p.validations)}"
             calls.append(f"Param({py_literal(p.py_name)}, {py_literal(p.location)}, "
                          f"{py_literal(p.type.struct_annotation())}{extra})")
         if op.body is not None:
@@ -124,6 +126,12 @@ def _type_names(api: Api) -> list[str]:
     return sorted(names)
 
 
+def _declared_errors(op: Operation) -> tuple[Response, ...]:
+    """Error statuses with a JSON model (CVAT: 409 -> RqId): with _check_status=False the
+    runtime decodes such a body as that model."""
+    return tuple(r for r in op.error_responses if r.status.isdigit() and r.kind == "json" and r.type)
+
+
 @hookimpl
 def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
     base = context.package_path
@@ -139,7 +147,7 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
             auth_names.setdefault(op.auth, f"_AUTH_{len(auth_names) + 1}")
         status_responses = {
             op.method_name: [(int(r.status), [r.kind, r.type.struct_annotation() if r.kind == "json" and r.type else None])
-                             for r in op.alternate_responses]
+                             for r in (*op.alternate_responses, *_declared_errors(op))]
             for op in api.operations
         }
         deprecated_params = {op.method_name: [(p.py_name, p.deprecation_message) for p in op.params if p.deprecated]

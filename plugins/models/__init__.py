@@ -124,6 +124,8 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
 
     allowed = {name: [(field, [(enum_member_name(v), v) for v, _ in values]) for field, values in items]
                for name, items in allowed.items()}
+    checks = {m.name: [(f.py_name, list(f.validations.items())) for f in m.fields if f.constraints]
+              for m in models}
     names = sorted({e.name for e in ir.enums} | {m.name for m in ir.models}
                    | {m.interface for m in ir.models if m.interface and m.kind not in ("alias", "union")})
     base = context.package_path
@@ -132,6 +134,6 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
             "models/_interfaces.py.j2", ir=ir, enums=ir.enums, models=models, fields=views)),
         OutputFile(f"{base}/models/_models.py", context.render(
             "models/_models.py.j2", ir=ir, enums=ir.enums, models=models, fields=views, positional=positional, read_only=read_only,
-            allowed=allowed, class_header=_class_header, unions=unions)),
+            allowed=allowed, checks=checks, class_header=_class_header, unions=unions)),
         OutputFile(f"{base}/models/__init__.py", context.render("models/__init__.py.j2", ir=ir, names=names)),
     ]

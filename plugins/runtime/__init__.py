@@ -18,12 +18,17 @@ FILES = Path(__file__).parent / "files"
 RUNTIME_MODULES = (
     "api_client.py",
     "configuration.py",
+    "decoding.py",
+    "downloads.py",
     "endpoint.py",
     "exceptions.py",
     "model_utils.py",
     "rest.py",
     "serialization.py",
+    "validation.py",
 )
+# Runtime sources that become a subpackage: (source in files/, path in the output package).
+RUNTIME_PACKAGES = (("model_package.py", "model/__init__.py"),)
 
 
 def distribution_version(ir: IR) -> str:
@@ -41,6 +46,9 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
     for name in RUNTIME_MODULES:
         source = (FILES / name).read_text(encoding="utf-8")
         files.append(OutputFile(f"{base}/{name}", f"# {context.header}\n{source}", format_python=False))
+    for name, target in RUNTIME_PACKAGES:
+        source = (FILES / name).read_text(encoding="utf-8")
+        files.append(OutputFile(f"{base}/{target}", f"# {context.header}\n{source}", format_python=False))
     version = context.config.version or distribution_version(ir)  # config/--version override the server's
     files.append(OutputFile(f"{base}/__init__.py", context.render("runtime/__init__.py.j2", ir=ir, version=version)))
     files.append(OutputFile(f"{base}/py.typed", ""))

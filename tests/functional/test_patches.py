@@ -17,6 +17,10 @@ schemas at the engine level is tests/unit/test_cvat_patches.py's job, not repeat
 
 from __future__ import annotations
 
+import os
+
+import io
+
 import gzip
 import json
 import subprocess
@@ -225,6 +229,15 @@ FILES = [
 ]
 
 
+def _file_bytes(data: Any) -> bytes:
+    """The content of a file response (an open temp file, as in cvat-sdk); removes the file."""
+    assert isinstance(data, io.BufferedReader), type(data)
+    with data:
+        content = data.read()
+    os.unlink(data.name)
+    return content
+
+
 def _call(client: Any, api: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any], **extra: Any) -> Any:
     import warnings
 
@@ -246,7 +259,7 @@ def test_file_with_patch_is_returned_as_bytes(patched: Any, server: CvatLike, ap
                                               args: tuple[Any, ...], kwargs: dict[str, Any], body: bytes) -> None:
     data, response = _call(patched, api, method, args, kwargs)
     assert response.status == 200
-    assert type(data) is bytes and data == body
+    assert _file_bytes(data) == body
     # the Accept header names what the server sends (no JSON-only Accept for a file)
     accept = server.log[-1]["headers"].get("accept", "")
     assert response.headers["Content-Type"] in accept or "*/*" in accept, accept
@@ -270,7 +283,7 @@ def test_partial_task_chunk_with_patch(patched: Any) -> None:
     patched.set_default_header("Range", "bytes=0-1023")
     data, response = patched.tasks_api.retrieve_data(1, type="chunk", number=0, quality="compressed")
     assert response.status == 206
-    assert type(data) is bytes and data == ZIP_CHUNK[:1024]
+    assert _file_bytes(data) == ZIP_CHUNK[:1024]
 
 
 def test_events_poll_without_patch(unpatched: Any) -> None:
@@ -316,14 +329,14 @@ def test_media_without_patch_asks_for_json(unpatched: Any, server: CvatLike, api
     accept = server.log[-1]["headers"]["accept"]
     assert CVAT_JSON in accept and ctype not in accept, accept
     assert response.headers["Content-Type"] == ctype != CVAT_JSON
-    assert data == body
+    assert _file_bytes(data) == body
 
 
 @pytest.mark.parametrize(("api", "method", "args", "kwargs", "body", "ctype"), MEDIA)
 def test_media_with_patch_is_bytes(patched: Any, server: CvatLike, api: str, method: str, args: tuple[Any, ...],
                                    kwargs: dict[str, Any], body: bytes, ctype: str) -> None:
     data, response = _call(patched, api, method, args, kwargs)
-    assert type(data) is bytes and data == body
+    assert _file_bytes(data) == body
     accept = server.log[-1]["headers"]["accept"]
     assert CVAT_JSON not in accept and ctype in accept, accept
     data, response = _call(patched, api, method, args, kwargs, _parse_response=False)

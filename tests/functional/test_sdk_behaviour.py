@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import os
 import threading
 import time
 from abc import ABC
@@ -482,4 +483,6 @@ def test_parse_response_false_gives_unread_stream(sdk270: ModuleType, echo: Echo
             chunks.append(chunk)
     assert len(chunks) > 1 and b"".join(chunks) == payload
     (data, response) = api_client.tasks_api.retrieve_preview(1)
-    assert data == payload
+    with data:  # parsed, a file response is an open temp file (as cvat-sdk)
+        assert data.read() == payload
+    os.unlink(data.name)

@@ -31,8 +31,13 @@ def build_package(dest: Path) -> Path:
     """Copy the fixture package and the runtime files into ``dest/acme_rt/_vendor/cvat_api``."""
     pkg = dest / "acme_rt" / "_vendor" / "cvat_api"
     shutil.copytree(FIXTURE_PKG, pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    for f in RUNTIME_FILES.glob("*.py"):
-        shutil.copy(f, pkg / f.name)
+    from cvat_gen.plugins.runtime import RUNTIME_MODULES, RUNTIME_PACKAGES
+
+    for name in RUNTIME_MODULES:
+        shutil.copy(RUNTIME_FILES / name, pkg / name)
+    for name, target in RUNTIME_PACKAGES:
+        (pkg / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(RUNTIME_FILES / name, pkg / target)
     (dest / "acme_rt" / "__init__.py").write_text("")
     (dest / "acme_rt" / "_vendor" / "__init__.py").write_text("")
     return pkg

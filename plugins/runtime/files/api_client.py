@@ -234,12 +234,17 @@ class ApiClient(ApiMembers):
         self, response: HTTPResponse, response_schema: Any, *, _check_type: bool = True
     ) -> Any:
         """Decode a response body into ``response_schema`` (a type, a type expression or a
-        1-tuple of a type, as in the old SDK)."""
+        1-tuple of a type, as in the old SDK). A file type (``file_type``) saves the body
+        to a file in ``configuration.temp_folder_path`` and returns it open, as cvat-sdk."""
         import msgspec
 
-        from .model_utils import api_error, dec_hook, lax_convert
+        from .model_utils import dec_hook, lax_convert
 
         tp = response_schema[0] if isinstance(response_schema, tuple) else response_schema
+        if _is_file_schema(tp):
+            from .downloads import save_response
+
+            return save_response(response, self.configuration)
         if isinstance(tp, str):
             tp = resolve_type(tp)
         raw = msgspec.json.decode(response.data) if response.data else None
@@ -249,7 +254,11 @@ class ApiClient(ApiMembers):
             return msgspec.convert(raw, tp, dec_hook=dec_hook)
         except msgspec.ValidationError as e:
             if _check_type:
-                raise api_error(e, ["received_data"], what="response data") from None
+                from .decoding import mismatch_error
+
+                raise mismatch_error(
+                    "ApiClient.deserialize", "response", e, response.data
+                ) from None
             return lax_convert(raw, tp)
 
     def call_api(
@@ -291,6 +300,9 @@ class ApiClient(ApiMembers):
         if body is not None and not form:
             body = self.sanitize_for_serialization(body)
         host = _host or self.configuration.host
+        file_response = _parse_response and _is_file_schema(
+            response_schema[0] if isinstance(response_schema, tuple) else response_schema
+        )
         self.update_params_for_auth(
             headers,
             query,
@@ -308,19 +320,32 @@ class ApiClient(ApiMembers):
             headers=headers,
             post_params=form or None,
             body=body,
-            _parse_response=_parse_response,
+            _parse_response=_parse_response and not file_response,  # files stream to disk
             _request_timeout=_request_timeout,
             _check_status=False,
         )
         self.last_response = response
         if "Set-Cookie" in response.headers:
             self._update_cookies_from_response(response)
-        if _check_status and not 200 <= response.status <= 299:
-            raise exception_for_status(response.status)(http_resp=response)
+        if not 200 <= response.status <= 299:
+            if _check_status:
+                raise exception_for_status(response.status)(http_resp=response)
+            if _parse_response and response_schema is not None:  # never a parse error
+                from .decoding import body_value
+
+                return body_value(response), response
+            return None, response
         data = None
         if _parse_response and response_schema is not None:
             data = self.deserialize(response, response_schema, _check_type=_check_type is not False)
         return data, response
+
+
+def _is_file_schema(tp: Any) -> bool:
+    """``file_type`` (``io.IOBase``) or its name: the body is a file."""
+    import io
+
+    return tp == "file_type" or (isinstance(tp, type) and issubclass(tp, io.IOBase))
 
 
 def _apply_auth(headers: dict[str, str], setting: Mapping[str, Any]) -> None:

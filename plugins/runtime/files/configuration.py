@@ -126,7 +126,7 @@ class Configuration:
         self.retries = retries if retries is not None else _default_retries()
         self.socket_options: list[Any] | None = None
 
-    # ---- validation keywords (kept for compatibility; the runtime validates with msgspec) ----
+    # ---- validation keywords: the schema constraints that are not checked before sending ----
     @property
     def disabled_client_side_validations(self) -> str:
         return self._disabled_client_side_validations_text
@@ -138,7 +138,7 @@ class Configuration:
             if keyword not in JSON_SCHEMA_VALIDATION_KEYWORDS:
                 raise ApiValueError(f"Invalid keyword: '{keyword}'")
         self._disabled_client_side_validations_text = value
-        self._disabled_client_side_validations = keywords
+        self._disabled_client_side_validations = frozenset(keywords)
 
     # ---- defaults ----
     @classmethod

@@ -77,21 +77,40 @@ class _Frozen:
         return type(other) is type(self) and self._values() == other._values()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash(
-            tuple(v if not isinstance(v, dict) else tuple(v.items()) for v in self._values())
-        )
+        return hash(_freeze(self._values()))
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
         return f"{type(self).__name__}({inner})"
 
 
+def _freeze(value: Any) -> Any:
+    """A hashable form of nested dicts/lists (spec fields are plain data)."""
+    if isinstance(value, dict):
+        return tuple((k, _freeze(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
 class Param(_Frozen):
     """One operation parameter. ``location``: "path" | "query" | "header" | "cookie" | "body".
     ``type`` is a type expression (see :func:`resolve_type`); ``explode=False`` sends a list
-    as one comma-separated value; ``enum`` lists the allowed values of a plain str param."""
+    as one comma-separated value; ``enum`` lists the allowed values of a plain str param;
+    ``validations`` are the schema's constraints, as cvat-sdk's ``{"regex": {"pattern": ...}}``
+    (checked client-side, see the ``validation`` module)."""
 
-    __slots__ = ("name", "location", "type", "required", "wire_name", "explode", "nullable", "enum")
+    __slots__ = (
+        "name",
+        "location",
+        "type",
+        "required",
+        "wire_name",
+        "explode",
+        "nullable",
+        "enum",
+        "validations",
+    )
     _fields = __slots__
 
     def __init__(
@@ -104,6 +123,7 @@ class Param(_Frozen):
         explode: bool = True,
         nullable: bool = False,
         enum: Sequence[str] = (),
+        validations: Mapping[str, Any] | None = None,
     ) -> None:
         if location not in ("path", "query", "header", "cookie", "body"):
             raise ValueError(f"invalid parameter location {location!r} for {name!r}")
@@ -116,6 +136,7 @@ class Param(_Frozen):
         s(self, "explode", explode)
         s(self, "nullable", nullable)
         s(self, "enum", tuple(enum))
+        s(self, "validations", dict(validations or {}))
 
 
 class EndpointSpec(_Frozen):
@@ -211,6 +232,10 @@ class _Compiled:
         self.send_content_type = (
             bool(spec.request_content_types) and spec.http_method in _BODY_METHODS
         )
+        # a file body is streamed to disk, never preloaded in memory
+        self.streams = spec.response_kind == "binary" or any(
+            kind == "binary" for kind, _ in spec.status_responses.values()
+        )
         self.params_map = {
             "all": [p.name for p in spec.params] + list(CONTROL_KWARGS),
             "required": list(self.required),
@@ -269,6 +294,26 @@ class _Compiled:
             found = self._alternates[status] = variant.compiled()
         return found
 
+    def check_body(self, raw: bytes | None, config: Any, value: Any = None) -> None:
+        """Client-side validation of the body (its JSON ``raw``, or a form ``value``)
+        against the schema's constraints; see the ``validation`` module."""
+        p = self.body_param
+        if p is None:
+            return
+        from .validation import check_json, check_value
+
+        disabled = getattr(config, "_disabled_client_side_validations", frozenset())
+        if raw is not None:
+            check_json(self.types[p.name], raw, disabled, self.spec.operation_id, p.name)
+        else:
+            from .model_utils import to_json
+
+            try:
+                data = to_json(value, read_files=False)
+            except (TypeError, ValueError):  # not JSON-like: nothing to check here
+                return
+            check_value(self.types[p.name], data, disabled, self.spec.operation_id, p.name)
+
     # ---- lazily resolved ----
     @property
     def types(self) -> dict[str, Any]:
@@ -282,7 +327,13 @@ class _Compiled:
         check), or None when only the slow check can tell."""
         if self._checks is None:
             self._checks = {
-                name: (tp if tp in _SIMPLE and not self.params[name].enum else None)
+                name: (
+                    tp
+                    if tp in _SIMPLE
+                    and not self.params[name].enum
+                    and not self.params[name].validations
+                    else None
+                )
                 for name, tp in self.types.items()
             }
         return self._checks
@@ -506,7 +557,7 @@ class Endpoint:
                 if checks is None:
                     checks = c.checks
                 if type(value) is not checks[name]:
-                    value = _check_param(c, p, value)
+                    value = _check_param(c, p, value, client.configuration)
             if location == "path":
                 if path_values is None:
                     path_values = {}
@@ -562,6 +613,8 @@ class Endpoint:
             if lowered.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
                 if validate_in and isinstance(body, Mapping):
                     body = _coerce_body(c, body)
+                if validate_in and client.configuration.client_side_validation:
+                    c.check_body(None, client.configuration, body)
                 fields = form_fields(_body_items(body))
                 if not lowered.startswith("multipart/"):
                     multipart = False
@@ -570,6 +623,8 @@ class Endpoint:
                 if validate_in:
                     body = _coerce_body(c, body)
                 raw_body = _encode_json(body)
+                if validate_in and client.configuration.client_side_validation:
+                    c.check_body(raw_body, client.configuration)
                 headers["Content-Type"] = ctype
             else:
                 raw_body = (
@@ -606,6 +661,7 @@ class Endpoint:
         )
 
         # ---- send ----
+        preload = parse and not c.streams
         response = client.rest_client.send(
             spec.http_method,
             url,
@@ -613,19 +669,25 @@ class Endpoint:
             body=raw_body,
             fields=fields,
             encode_multipart=multipart,
-            preload_content=parse,
+            preload_content=preload,
             timeout=_timeout(timeout) if timeout is not None else None,
         )
         client.last_response = response
         if "Set-Cookie" in response.headers:
             client._update_cookies_from_response(response)
-        if check and not 200 <= response.status <= 299:
-            raise exception_for_status(response.status)(http_resp=response)
+        status = response.status
+        if not 200 <= status <= 299:
+            if check:
+                raise exception_for_status(status)(http_resp=response)
+            if parse:  # _check_status=False: the error body, never a parse error
+                from .decoding import error_data
+
+                return error_data(c, response), response
 
         # ---- parse ----
         if not parse:
             return None, response
-        if spec.status_responses and response.status in spec.status_responses:
+        if spec.status_responses and status in spec.status_responses:
             c = c.alternate(response.status)
             spec = c.spec
         kind = spec.response_kind
@@ -635,12 +697,18 @@ class Endpoint:
                 return None, response
             try:
                 return c.decoder.decode(data), response
-            except Exception as e:  # noqa: BLE001 - sorted out below, off the hot path
-                return _decode_failed(c, data, e, validate_out), response
+            except Exception as e:  # noqa: BLE001 - sorted out in .decoding, off the hot path
+                from .decoding import decode_failed
+
+                return decode_failed(c, data, e, validate_out), response
         if kind == "binary":
-            return response.data, response
+            from .downloads import save_response
+
+            return save_response(response, client.configuration), response
         if kind == "text":
             return response.data.decode(_charset(response)), response
+        if not preload:
+            response.data  # noqa: B018 - read the unexpected body: frees the connection
         return None, response
 
 
@@ -653,8 +721,9 @@ def _charset(response: HTTPResponse) -> str:
     return "utf-8"
 
 
-def _check_param(c: _Compiled, p: Param, value: Any) -> Any:
-    """Slow path of parameter validation: convert (e.g. str -> enum) or raise with the name."""
+def _check_param(c: _Compiled, p: Param, value: Any, config: Any = None) -> Any:
+    """Slow path of parameter validation: convert (e.g. str -> enum) or raise with the name;
+    then the schema's constraints (client-side validation)."""
     import msgspec
 
     from .model_utils import dec_hook
@@ -675,6 +744,11 @@ def _check_param(c: _Compiled, p: Param, value: Any) -> Any:
                     f"Invalid value for `{p.name}` ({v!r}), must be one of {list(p.enum)}",
                     path_to_item=[p.name],
                 )
+    if p.validations and getattr(config, "client_side_validation", True):
+        from .validation import check_param
+
+        disabled = getattr(config, "_disabled_client_side_validations", frozenset())
+        check_param(p, tp, value, disabled, c.spec.operation_id)
     return value
 
 
@@ -708,25 +782,6 @@ def _coerce_body(c: _Compiled, body: Any) -> Any:
         return msgspec.convert(body, tp, dec_hook=dec_hook)
     except msgspec.ValidationError as e:
         raise api_error(e, [p.name], what=f"body for `{c.spec.operation_id}`") from None
-
-
-def _decode_failed(c: _Compiled, data: bytes, error: Exception, validate: bool) -> Any:
-    """The typed decode failed: raise a clear error, or decode leniently when not validating."""
-    import msgspec
-
-    from .model_utils import api_error, lax_convert
-
-    if isinstance(error, msgspec.ValidationError):
-        if validate:
-            raise api_error(error, ["received_data"], what="response data") from None
-        return lax_convert(msgspec.json.decode(data), c.response_type)
-    if isinstance(error, msgspec.DecodeError):
-        if validate:
-            raise ApiValueError(
-                f"Invalid JSON in the response of `{c.spec.operation_id}`: {error}"
-            ) from None
-        return data.decode("utf-8", errors="replace")
-    raise error
 
 
 # --------------------------------------------------------------------------------------

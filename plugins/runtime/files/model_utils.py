@@ -263,6 +263,9 @@ class OpenApiModel(msgspec.Struct, kw_only=True, omit_defaults=True, gc=False, m
     """Constructor arguments that may be given positionally (set by the generator)."""
     read_only_vars: ClassVar[AbstractSet[str]] = frozenset()
     """Fields that only the server writes (set by the generator)."""
+    validations: ClassVar[dict[tuple[str], dict[str, Any]]] = {}
+    """The schema's constraints per field, as cvat-sdk's: ``{("name",): {"max_length": 64}}``
+    (set by the generator; checked before sending, see the ``validation`` module)."""
 
     @_ClassProperty
     def attribute_map(cls) -> dict[str, str]:  # type: ignore[misc]

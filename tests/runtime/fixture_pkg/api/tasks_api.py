@@ -29,9 +29,10 @@ _LIST = EndpointSpec(
     name="list", operation_id="tasks_list", path="/api/tasks", http_method="GET",
     params=(
         *_ORG,
-        Param("page", "query", "int"),
+        Param("page", "query", "int", validations={"inclusive_minimum": 1}),
         Param("ids", "query", "list[int]", explode=False),
-        Param("tags", "query", "list[str]"),
+        Param("tags", "query", "list[str]",
+              validations={"max_items": 3, "items": {"regex": {"pattern": "^[a-z]+$"}}}),
         Param("sort", "query", "str", enum=("name", "-name")),
         Param("shape_type", "query", "ShapeType"),
         Param("updated_after", "query", "datetime"),

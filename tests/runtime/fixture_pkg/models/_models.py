@@ -44,6 +44,7 @@ class AttributeVal(Model):
 
 class AttributeValRequest(Model):
     _positional: ClassVar[tuple[str, ...]] = ("spec_id", "value")
+    validations: ClassVar[dict[tuple[str], dict[str, Any]]] = {("value",): {"max_length": 4}}
     spec_id: int
     value: str
 
@@ -80,6 +81,10 @@ class ILabeledShapeRequest(IModelData):
 
 class LabeledShapeRequest(Model, ILabeledShapeRequest):
     _positional: ClassVar[tuple[str, ...]] = ("type", "frame", "label_id")
+    validations: ClassVar[dict[tuple[str], dict[str, Any]]] = {
+        ("frame",): {"inclusive_minimum": 0},
+        ("points",): {"max_items": 8, "items": {"inclusive_maximum": 1000}},
+    }
     type: ShapeType
     frame: int
     label_id: int
@@ -183,6 +188,11 @@ class ITaskWriteRequest(IModelData):
 
 class TaskWriteRequest(Model, ITaskWriteRequest):
     _positional: ClassVar[tuple[str, ...]] = ("name",)
+    validations: ClassVar[dict[tuple[str], dict[str, Any]]] = {
+        ("name",): {"max_length": 16, "min_length": 1},
+        ("subset",): {"regex": {"pattern": "^[a-z]+$"}},
+        ("project_id",): {"exclusive_minimum": 0},
+    }
     name: str
     project_id: int | None | UnsetType = UNSET
     subset: str | UnsetType = UNSET
@@ -218,6 +228,10 @@ class IDataRequest(IModelData):
 
 class DataRequest(Model, IDataRequest):
     _positional: ClassVar[tuple[str, ...]] = ("image_quality",)
+    validations: ClassVar[dict[tuple[str], dict[str, Any]]] = {
+        ("image_quality",): {"inclusive_maximum": 100, "inclusive_minimum": 0},
+        ("server_files",): {"min_items": 1},
+    }
     image_quality: int
     client_files: list[bytes] | UnsetType = UNSET
     server_files: list[str] | UnsetType = UNSET
@@ -235,5 +249,6 @@ class Renamed(Model):
     """A model whose python names differ from the JSON names."""
 
     _positional: ClassVar[tuple[str, ...]] = ("from_",)
+    validations: ClassVar[dict[tuple[str], dict[str, Any]]] = {("from_",): {"inclusive_maximum": 10}}
     from_: int = msgspec.field(name="from")
     import_: str | UnsetType = msgspec.field(default=UNSET, name="import")

@@ -159,3 +159,6 @@ class TaskWriteRequest(Model, ITaskWriteRequest, kw_only=True):
     owner_id: int | None | UnsetType = UNSET
     shape: ShapeType | UnsetType = UNSET
     _positional: ClassVar[tuple[str, ...]] = ("name",)
+    validations: ClassVar[dict[tuple[str], dict[str, Any]]] = {
+        ("name",): {"min_length": 1},
+    }
