@@ -254,12 +254,13 @@ class Operation:
     @property
     def alternate_responses(self) -> tuple[Response, ...]:
         """Successful responses whose body differs from the main one (`events_list`: 200 is
-        CSV, 202 is JSON); the runtime decodes each by its status."""
+        CSV, 202 is JSON; an export's 202 "in progress" has no body at all while its 200 is
+        the file); the runtime decodes each by its status."""
         main = self.response_type.annotation() if self.response_type else ""
         return tuple(
             r for r in self.responses
-            if r.status.isdigit() and r.status.startswith("2") and r.kind != "none"
-            and (r.kind != self.response_kind or (r.type.annotation() if r.type else "") != main)
+            if r.status.isdigit() and r.status.startswith("2")
+            and (r.kind != self.response_kind or (r.kind != "none" and (r.type.annotation() if r.type else "") != main))
         )
 
     @property

@@ -182,13 +182,6 @@ def test_recorded_response_parses(record: dict[str, Any], sdk: ModuleType, serve
     kind, type_name = _expected(spec, status)
     sent = record["body_kind"] != "empty"
     if kind == "none" or not sent:
-        if data is not None and kind == "binary" and not sent and _file_bytes(data) == b"":
-            # The schema declares this status without a body (e.g. 201/202 of an export);
-            # the generated spec has no status_responses entry for body-less statuses, so
-            # the runtime reads the empty body as the 200's file.
-            pytest.xfail(f"runtime/IR: {record['operationId']} {status} is declared without a body "
-                         "but returns an empty file (b''), not None: EndpointSpec.status_responses "
-                         "lists only statuses with a different body, not body-less ones")
         assert data is None, (kind, type_name, data)
         assert not sent, f"{record['operationId']}: a {record['content_type']} body was sent, none declared"
         return
