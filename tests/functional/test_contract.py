@@ -42,7 +42,13 @@ from .contract_calls import (
 
 # Operations that can't pass for a reason in the *schema* (not the generator), with the
 # reason. Keep it narrow: (release or "*", operationId, call label or "*").
-EXPECTED_FAILURES: dict[tuple[str, str, str], str] = {}
+EXPECTED_FAILURES: dict[tuple[str, str, str], str] = {
+    ("oss-2.5.2", "quality_retrieve_report_data", "*"): (
+        "2.5.2's schema declares the report data a JSON object; the built-in patch (as for every "
+        "later release, where the server sends it as a download) makes it a file, so the SDK "
+        "returns the JSON's bytes instead of a dict"
+    ),
+}
 
 
 def _expected(release: str, op_id: str, label: str) -> str | None:
