@@ -120,6 +120,21 @@ def load_document(schema_id: str) -> dict[str, Any]:
     return json.loads(_document(schema_id))
 
 
+@functools.lru_cache(maxsize=None)
+def operation_ids(schema_id: str) -> frozenset[str]:
+    """Every operationId of a schema."""
+    paths = load_document(schema_id).get("paths") or {}
+    return frozenset(
+        op["operationId"] for item in paths.values() if isinstance(item, dict)
+        for op in item.values() if isinstance(op, dict) and "operationId" in op
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "uses(*operation_ids): the operations a scenario calls "
+                            "(skipped on a release that lacks one)")
+
+
 # --- summary tables of the contract and skew tests ------------------------------------------
 # The tests record one row each with ``record_property`` (which pytest-xdist ships from the
 # workers to the controller). These hooks live in the root conftest because the controller

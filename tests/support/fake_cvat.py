@@ -91,6 +91,13 @@ class FakeCvat(UploadsMixin, BackgroundServer):
     ) -> None:
         super().__init__()
         self.schema = schema
+        # Releases whose schema has no header CSRF scheme (2.5.2: only the `csrftoken` cookie,
+        # "can be sent as a cookie or as the X-CSRFTOKEN header") accept the cookie alone.
+        schemes = ((schema or {}).get("components") or {}).get("securitySchemes") or {}
+        self._csrf_header = schema is None or any(
+            isinstance(v, dict) and v.get("in") == "header" and str(v.get("name", "")).lower() == "x-csrftoken"
+            for v in schemes.values()
+        )
         self.server_version = str(((schema or {}).get("info") or {}).get("version") or SERVER_VERSION).split()[0]
         self.polls_to_finish = polls_to_finish
         self.default_page_size = page_size
@@ -279,9 +286,8 @@ class FakeCvat(UploadsMixin, BackgroundServer):
         if sid and sid in self.sessions:
             user, csrf = self.sessions[sid]
             if request.method not in SAFE_METHODS:
-                if request.headers.get("X-CSRFToken") != csrf or request.cookies.get(
-                    "csrftoken"
-                ) != csrf:
+                header_ok = request.headers.get("X-CSRFToken") == csrf or not self._csrf_header
+                if not header_ok or request.cookies.get("csrftoken") != csrf:
                     raise HttpError(403, "CSRF Failed: CSRF token missing or incorrect.")
             return user
         raise HttpError(401, "Authentication credentials were not provided.")
