@@ -161,15 +161,17 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 def _matrix_rows() -> list[dict[str, Any]]:
     """One row per schema id: the contract row joined with the compat row of that id."""
     compat = {r["schema"]: r for r in _rows.get("compat_summary", [])}
+    contract = {r["schema"]: r for r in _rows.get("contract_summary", [])}
     rows = []
-    for c in _rows.get("contract_summary", []):
-        m = compat.get(c["schema"])
+    for schema in [*contract, *(s for s in compat if s not in contract)]:
+        c, m = contract.get(schema), compat.get(schema)
         rows.append({
-            "schema": c["schema"],
-            "operations": c["operations"],
-            "contract calls passed": f"{c['calls'] - c['failures']}/{c['calls']}",
+            "schema": schema,
+            "operations": c["operations"] if c else "-",
+            "contract calls passed": f"{c['calls'] - c['failures']}/{c['calls']}" if c else "-",
             "cvat-sdk": m["cvat-sdk"] if m else "-",
             "compat": f"{m['compat']:.2f}%" if m else "-",
+            "compat w/o drift": f"{m['compat without schema drift']:.2f}%" if m else "-",
             "mismatches": m["mismatches"] if m else "-",
         })
     return rows
@@ -178,7 +180,7 @@ def _matrix_rows() -> list[dict[str, Any]]:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     from tests.functional.contract_calls import format_table
 
-    if _rows.get("contract_summary"):
+    if _rows.get("contract_summary") or _rows.get("compat_summary"):
         _rows["matrix_summary"] = _matrix_rows()
     for key, title in SUMMARY_KEYS.items():
         rows = _rows.get(key)
