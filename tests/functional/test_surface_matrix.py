@@ -68,7 +68,8 @@ def test_surface_matches_cvat_sdk_of_the_release(
                    "--json", str(report_json)]).stdout
     data = json.loads(report_json.read_text())
     summary = data["summary"]
-    drift = classify(load_document(schema_id), json.loads(ours.read_text()), data)
+    drift = classify(load_document(schema_id), json.loads(ours.read_text()), data,
+                     json.loads(reference.read_text()))
     mismatches = {key: [m for m in data.get(key) or [] if m not in drift.get(key, ())] for key in ZERO_TOLERANCE}
     version = sdk_version(venv)
     adjusted = _adjusted_compat(report, drift)
@@ -103,7 +104,8 @@ def _adjusted_compat(report: str, drift: dict[str, list[str]]) -> float:
     """compare_surface's compat with the schema-drift items counted as present."""
     counts = {k: (int(a), int(b)) for k, a, b in
               re.findall(r"^(operations|op params|models|fields)\s*: (\d+)/(\d+)", report, re.MULTILINE)}
-    extra = {"models": len(drift["missing_models"]), "fields": len(drift["missing_fields"])}
+    extra = {"operations": len(drift["missing_operations"]), "op params": len(drift["missing_params"]),
+             "models": len(drift["missing_models"]), "fields": len(drift["missing_fields"])}
     parts = [100.0 * (have + extra.get(k, 0)) / total if total else 100.0 for k, (have, total) in counts.items()]
     assert len(parts) == 4, report[:2000]
     return sum(parts) / 4

@@ -32,10 +32,28 @@ def _schema_required(doc: dict[str, Any], operation: dict[str, Any]) -> dict[str
     return out
 
 
-def classify(doc: dict[str, Any], ours: dict[str, Any], comparison: dict[str, Any]) -> dict[str, list[str]]:
-    """{"missing_models" | "missing_fields" | "positional_mismatch": [items the schema explains]}."""
+def classify(doc: dict[str, Any], ours: dict[str, Any], comparison: dict[str, Any],
+             reference: dict[str, Any] | None = None) -> dict[str, list[str]]:
+    """{"missing_operations" | "missing_params" | "missing_models" | "missing_fields" |
+    "positional_mismatch": [items the schema explains]}. ``reference`` (the real SDK's dump)
+    locates an operation that our build lacks by its endpoint path and method."""
     schemas = (doc.get("components") or {}).get("schemas") or {}
-    drift: dict[str, list[str]] = {"missing_models": [], "missing_fields": [], "positional_mismatch": []}
+    drift: dict[str, list[str]] = {"missing_operations": [], "missing_params": [], "missing_models": [],
+                                   "missing_fields": [], "positional_mismatch": []}
+    for item in comparison.get("missing_operations") or []:
+        api, _, op = item.partition(".")
+        if _operation(doc, reference or {}, api, op) is None:
+            drift["missing_operations"].append(item)
+    for item in comparison.get("missing_params") or []:
+        m = re.match(r"(\w+)\.(\w+)\((\w+)\)(  \[op missing\])?$", item)
+        if not m:
+            continue
+        operation = _operation(doc, reference or {}, m.group(1), m.group(2))
+        if m.group(4) and f"{m.group(1)}.{m.group(2)}" in drift["missing_operations"]:
+            drift["missing_params"].append(item)
+        elif operation is not None and m.group(3) not in _schema_required(doc, operation) \
+                and not (operation.get("requestBody") and m.group(3).endswith("_request")):
+            drift["missing_params"].append(item)
     for name in comparison.get("missing_models") or []:
         if name not in schemas:
             drift["missing_models"].append(name)
