@@ -15,8 +15,11 @@ An overlay is a YAML or JSON document::
       - target: $.paths['/api/tasks/{id}/preview'].get.responses['200']
         description: Why this change is needed
         update: {content: {image/jpeg: {schema: {type: string, format: binary}}}}
-        x-cvat-gen-server-versions: ">=2.67"   # our extension, optional
-        x-cvat-gen-optional: false             # our extension: true = matching nothing is fine
+        x-cvat-gen:                            # our extension, optional: when it applies
+          editions: [hosted]                   # hosted, open-source (read from the schema)
+          server-versions: ">=2.67"
+          when: {exists: "$.paths['/api/tasks/{id}/preview']", absent: "@.content"}
+        # older spellings: x-cvat-gen-server-versions: ">=2.67", x-cvat-gen-optional: true
       - target: $.paths['/api/old']
         remove: true
 
@@ -40,8 +43,11 @@ On top of the specification, cvat-gen reports an action whose target selects not
 *stale*: the schema changed under the overlay. That is an error by default, a warning with
 `stale="warning"`. An action marked `x-cvat-gen-optional: true` is never stale: use it for a
 guarded action that is meant to match only sometimes (for example, a filter that adds an
-operation only while the schema lacks it). Use a version range (`x-cvat-gen` / `x-cvat-gen-server-versions`) for a
-patch that only applies to some server releases, rather than letting it go stale.
+operation only while the schema lacks it). Better, state the action's preconditions
+(`generator/overlay_conditions.py`): an action whose edition, release range, `exists` or
+`absent` condition does not hold is skipped with a reason ("hosted edition only", "not in
+this release", "already declared by the server") instead of going stale, and a node that
+fails an `expect` condition is reported at its own JSON pointer in the schema.
 
 Version ranges are comma-separated clauses, all of which must hold: `>=2.61`, `<2.70`,
 `==2.65.0`, `!=2.66`, `>`, `<=`. Versions compare numerically, missing parts count as 0,
@@ -64,6 +70,14 @@ from jsonpath_rfc9535 import compile as compile_jsonpath
 
 from .context import PatchAction, PatchReport
 from .errors import BuildError, Diagnostic, DiagnosticSink, json_pointer
+from .overlay_conditions import (
+    NOT_IN_RELEASE,
+    Preconditions,
+    edition_reason,
+    parse_editions,
+    parse_preconditions,
+    schema_edition,
+)
 
 __all__ = [
     "Action",
@@ -74,11 +88,14 @@ __all__ = [
     "describe",
     "load_overlay",
     "parse_overlay",
+    "schema_edition",
     "schema_version",
     "sort_overlays",
 ]
 
 EXTENSION = "x-cvat-gen"
+_INFO_KEYS = ("server-versions", "order", "schema-title", "editions")
+_ACTION_KEYS = ("server-versions", "editions", "when", "optional")
 ACTION_EXTENSION = "x-cvat-gen-server-versions"
 OPTIONAL_EXTENSION = "x-cvat-gen-optional"
 _MISSING: Any = object()
@@ -167,6 +184,8 @@ class Action:
     remove: bool = False
     server_versions: VersionRange | None = None
     optional: bool = False
+    editions: tuple[str, ...] | None = None
+    when: Preconditions = field(default_factory=Preconditions)
 
     @property
     def kind(self) -> str:
@@ -188,6 +207,7 @@ class Overlay:
     server_versions: VersionRange | None = None
     order: int = 0
     schema_title: str | None = None
+    editions: tuple[str, ...] | None = None
 
     def in_range(self, schema: dict[str, Any]) -> bool:
         """Whether the overlay is for this schema: its `info.title` (when the overlay names one,
@@ -197,6 +217,8 @@ class Overlay:
             info = schema.get("info") if isinstance(schema.get("info"), dict) else {}
             if info.get("title") != self.schema_title:
                 return False
+        if edition_reason(self.editions, schema) is not None:
+            return False
         if self.server_versions is None:
             return True
         return self.server_versions.contains(schema_version(schema))
@@ -295,6 +317,7 @@ def parse_overlay(document: Any, source: str = "<overlay>") -> Overlay:
     server_versions: VersionRange | None = None
     order = 0
     schema_title: str | None = None
+    editions: tuple[str, ...] | None = None
     info = document.get("info", _MISSING)
     if info is _MISSING:
         error("", "missing required field 'info' (with 'title' and 'version')")
@@ -316,10 +339,12 @@ def parse_overlay(document: Any, source: str = "<overlay>") -> Overlay:
             if not isinstance(ext, dict):
                 error(pointer, f"'{EXTENSION}' must be a mapping, not {_kind(ext)}")
             else:
-                unknown = sorted(str(k) for k in ext if k not in ("server-versions", "order", "schema-title"))
+                unknown = sorted(str(k) for k in ext if k not in _INFO_KEYS)
                 if unknown:
                     error(pointer, f"unknown {EXTENSION} keys: {', '.join(unknown)} "
-                                   "(known: server-versions, order, schema-title)")
+                                   f"(known: {', '.join(_INFO_KEYS)})")
+                if "editions" in ext:
+                    editions = parse_editions(ext["editions"], json_pointer("info", EXTENSION, "editions"), error)
                 if "schema-title" in ext:
                     if not isinstance(ext["schema-title"], str):
                         error(json_pointer("info", EXTENSION, "schema-title"), "'schema-title' must be a string")
@@ -368,6 +393,7 @@ def parse_overlay(document: Any, source: str = "<overlay>") -> Overlay:
         server_versions=server_versions,
         order=order,
         schema_title=schema_title,
+        editions=editions,
     )
 
 
@@ -416,9 +442,47 @@ def _parse_action(raw: Any, index: int, error: Any) -> Action | None:
     if not isinstance(optional, bool):
         error(json_pointer("actions", index, OPTIONAL_EXTENSION), f"'{OPTIONAL_EXTENSION}' must be true or false")
         ok = False
+    editions: tuple[str, ...] | None = None
+    when = Preconditions()
+    ext = raw.get(EXTENSION, _MISSING)
+    if ext is not _MISSING:
+        where = json_pointer("actions", index, EXTENSION)
+        if not isinstance(ext, dict):
+            error(where, f"'{EXTENSION}' must be a mapping, not {_kind(ext)}")
+            ok = False
+            ext = {}
+        for key in ext:
+            if key not in _ACTION_KEYS:
+                error(json_pointer(*_split(where), str(key)),
+                      f"unknown {EXTENSION} key {key!r} (known: {', '.join(_ACTION_KEYS)})")
+                ok = False
+        if "server-versions" in ext:
+            if server_versions is not None:
+                error(where, f"'server-versions' is given twice (here and in {ACTION_EXTENSION})")
+                ok = False
+            try:
+                server_versions = VersionRange.parse(ext["server-versions"])
+            except ValueError as exc:
+                error(json_pointer(*_split(where), "server-versions"), f"bad version range: {exc}")
+                ok = False
+        if "optional" in ext:
+            if not isinstance(ext["optional"], bool):
+                error(json_pointer(*_split(where), "optional"), "'optional' must be true or false")
+                ok = False
+            else:
+                optional = optional is True or ext["optional"]
+        if "editions" in ext:
+            editions = parse_editions(ext["editions"], json_pointer(*_split(where), "editions"), error)
+            ok = ok and editions is not None
+        if "when" in ext:
+            parsed = parse_preconditions(ext["when"], json_pointer(*_split(where), "when"), error,
+                                         lambda base, *parts: json_pointer(*_split(base), *parts))
+            ok = ok and parsed is not None
+            when = parsed or when
     if not ok or query is None:
         return None
-    return Action(index, target, query, description, update, remove is True, server_versions, optional is True)
+    return Action(index, target, query, description, update, remove is True, server_versions, optional is True,
+                  editions, when)
 
 
 def _check_fields(obj: dict[str, Any], known: set[str], pointer: str, error: Any) -> None:
@@ -491,10 +555,13 @@ def apply_overlay(
         return [ActionResult(a.index, a.description, a.target, a.kind, 0, False, "version unknown")
                 for a in overlay.actions]
     if not in_range:
-        note = (f"skipped: the overlay is for {overlay.schema_title!r} schemas"
-                if overlay.schema_title is not None and
-                (schema.get("info") or {}).get("title") != overlay.schema_title
-                else f"skipped: schema version {version} is outside {overlay.server_versions}")
+        edition_note = edition_reason(overlay.editions, schema)
+        if overlay.schema_title is not None and (schema.get("info") or {}).get("title") != overlay.schema_title:
+            note = f"skipped: the overlay is for {overlay.schema_title!r} schemas"
+        elif edition_note is not None:
+            note = f"skipped: {edition_note}"
+        else:
+            note = f"skipped: {NOT_IN_RELEASE} (schema version {version} is outside {overlay.server_versions})"
         return [ActionResult(a.index, a.description, a.target, a.kind, 0, False, note) for a in overlay.actions]
 
     results = []
@@ -517,14 +584,28 @@ def _apply_action(
     def result(matches: int, applied: bool, note: str = "") -> ActionResult:
         return ActionResult(action.index, action.description, action.target, action.kind, matches, applied, note)
 
+    report = sink.error if stale == "error" else sink.warning
+    edition_note = edition_reason(action.editions, schema)
+    if edition_note is not None:
+        return result(0, False, f"skipped: {edition_note} (this schema is {schema_edition(schema)})")
     if action.server_versions is not None:
         try:
             if not action.server_versions.contains(version):
-                return result(0, False, f"skipped: schema version {version} is outside {action.server_versions}")
+                return result(0, False, f"skipped: {NOT_IN_RELEASE} "
+                                        f"(schema version {version} is outside {action.server_versions})")
         except ValueError as exc:
-            sink.error(json_pointer("actions", action.index, ACTION_EXTENSION),
-                       f"action {action.index} has a server-versions range but {exc}", source=source)
+            # strict overlays stop here; lenient ones (the shipped patches) skip the action
+            report(json_pointer("actions", action.index, ACTION_EXTENSION),
+                   f"action {action.index} has a server-versions range but {exc}", source=source)
             return result(0, False, "version unknown")
+    failed = action.when.document_reason(schema)
+    if failed is not None:
+        reason, detail = failed
+        if reason == _UNEXPECTED:
+            report(pointer, f"action {action.index}{_what(action)} of overlay {overlay.title!r}: "
+                            f"unexpected schema shape: {detail}", source=source)
+            return result(0, False, f"{_UNEXPECTED}: {detail}")
+        return result(0, False, f"skipped: {reason} ({detail})")
 
     # snapshot the locations first: the action changes the document it matched
     locations: list[tuple[str | int, ...]] = []
@@ -534,6 +615,13 @@ def _apply_action(
         if location not in seen:
             seen.add(location)
             locations.append(location)
+
+    kept, skips = _check_nodes(schema, overlay, action, locations, report)
+    if locations and not kept:
+        return result(len(locations), False, "; ".join(skips))
+    matched = len(locations)
+    locations = kept
+    seen = {tuple(loc) for loc in kept}
 
     if not locations and action.optional:
         return result(0, False, "optional: the target matches nothing")
@@ -563,7 +651,7 @@ def _apply_action(
             parent = _resolve(schema, location[:-1])
             del parent[location[-1]]
             removed.append(location)
-        return result(len(locations), True)
+        return result(matched, True)
 
     update = action.update
     bad = 0
@@ -592,7 +680,45 @@ def _apply_action(
             bad += 1
     if bad:
         return result(len(locations), bad < len(locations), f"{bad} of {len(locations)} matches could not be updated")
-    return result(len(locations), True)
+    return result(matched, True, "; ".join(skips))
+
+
+_UNEXPECTED = "unexpected shape"
+
+
+def _what(action: Action) -> str:
+    return f" ({action.description})" if action.description else ""
+
+
+def _check_nodes(
+    schema: dict[str, Any],
+    overlay: Overlay,
+    action: Action,
+    locations: list[tuple[str | int, ...]],
+    report: Any,
+) -> tuple[list[tuple[str | int, ...]], list[str]]:
+    """Split the target's nodes into those the action's `@` conditions let through and the
+    reasons for the others. A node of an unexpected shape is reported at its own pointer in
+    the schema (a warning, or an error in strict mode): the server changed under the patch."""
+    if not action.when:
+        return locations, []
+    kept: list[tuple[str | int, ...]] = []
+    skips: list[str] = []
+    for location in locations:
+        failed = action.when.node_reason(schema, _resolve(schema, location))
+        if failed is None:
+            kept.append(location)
+            continue
+        reason, detail = failed
+        where = json_pointer(*location) or "/"
+        if reason == _UNEXPECTED:
+            report(json_pointer(*location),
+                   f"{_UNEXPECTED} for action {action.index}{_what(action)} of overlay {overlay.title!r} "
+                   f"({overlay.source}): {detail}; the action is not applied here")
+            skips.append(f"{_UNEXPECTED} at {where}: {detail}")
+        else:
+            skips.append(f"skipped: {reason} (at {where}: {detail})")
+    return kept, skips
 
 
 # --- dry run --------------------------------------------------------------------------------

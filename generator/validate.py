@@ -147,22 +147,68 @@ def check_spec(document: dict[str, Any], sink: DiagnosticSink) -> None:
         sink.error("", f"the spec validator failed: {type(exc).__name__}: {str(exc)[:200]}")
         return
     seen: set[tuple[str, str]] = set()
+    defaults: list[tuple[tuple[str | int, ...], dict[str, Any]]] | None = None
+    used: set[tuple[str | int, ...]] = set()
     for error in errors:
         pointer = json_pointer(*error.absolute_path)
         message = str(getattr(error, "message", error))
         if len(message) > 300:
             message = message[:300] + "..."
+        located = bool(pointer)
+        if not located:
+            # The validator checks `default` values against their schemas without a location
+            # (it reports the schema node, not where it is). Find that node ourselves.
+            if defaults is None:
+                defaults = list(_schemas_with_default(document))
+            where = _locate_default(defaults, used, getattr(error, "schema", None), getattr(error, "instance", None))
+            if where is not None:
+                used.add(where)
+                pointer = json_pointer(*where)
         key = (pointer, message)
         if key in seen:
             continue
         seen.add(key)
-        if not pointer:
-            # The validator checks `default` values against their schemas without a location.
+        if not located:
             # The CVAT server itself emits such defaults (e.g. '' under minLength 1), so this
-            # can't stop a build; it is reported.
+            # can't stop a build; it is reported, at the schema that declares the default.
             sink.warning(pointer, f"a default value does not satisfy its schema: {message}")
         else:
             sink.error(pointer, message)
+
+
+def _schemas_with_default(document: Any) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """(location, node) of every object with a `default` key, in document order."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
+    while stack:
+        where, value = stack.pop()
+        if len(where) > MAX_DEPTH:
+            continue
+        if isinstance(value, dict):
+            if "default" in value:
+                yield where, value
+            for key in reversed(list(value)):
+                if key not in ("default", "example", "examples"):
+                    stack.append(((*where, str(key)), value[key]))
+        elif isinstance(value, list):
+            for index in range(len(value) - 1, -1, -1):
+                stack.append(((*where, index), value[index]))
+
+
+def _locate_default(
+    candidates: list[tuple[tuple[str | int, ...], dict[str, Any]]],
+    used: set[tuple[str | int, ...]],
+    schema: Any,
+    instance: Any,
+) -> tuple[str | int, ...] | None:
+    """The first not yet reported node that is `schema` (by identity, else by value) and
+    whose default is `instance`; None when it cannot be told."""
+    if not isinstance(schema, dict):
+        return None
+    for same in (lambda node: node is schema, lambda node: node == schema):
+        for where, node in candidates:
+            if where not in used and same(node) and node.get("default") == instance:
+                return where
+    return None
 
 
 def check_local(document: dict[str, Any], sink: DiagnosticSink) -> None:

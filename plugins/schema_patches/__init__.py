@@ -3,7 +3,10 @@
 The shipped overlays live in `overlays/*.yaml` beside this file and are applied in their
 declared order (`info.x-cvat-gen.order`, then file name). The user's overlays
 (`[tool.cvat-gen] overlays = [...]`) come after them, in the order given. Each action says
-in its `description` why it is needed. See `generator/overlay.py` for the format.
+in its `description` which server behaviour it encodes and which releases it was checked
+against, and in its `x-cvat-gen` mapping when it applies (edition, releases, the operation
+existing, the body still missing), so that it is skipped, with a reason, on the releases it
+is not for. See `generator/overlay.py` and `generator/overlay_conditions.py` for the format.
 """
 
 from __future__ import annotations
@@ -35,33 +38,39 @@ def load_shipped_overlays() -> list[Overlay]:
     return sort_overlays(load_overlay(path) for path in shipped_overlay_paths())
 
 
-def _load_all(context: BuildContext) -> list[Overlay]:
-    """Shipped overlays (sorted), then the user's (as listed). Load errors go to diagnostics."""
+def _load_all(context: BuildContext) -> list[tuple[Overlay, bool]]:
+    """(overlay, shipped?) pairs: shipped overlays (sorted), then the user's (as listed).
+    Load errors go to diagnostics."""
     from cvat_gen.plugin_api import load_overlay, sort_overlays
 
-    overlays: list[Overlay] = []
     shipped: list[Overlay] = []
     for path in shipped_overlay_paths():
         try:
             shipped.append(load_overlay(path))
         except BuildError as exc:
             context.diagnostics.items.extend(exc.diagnostics)
-    overlays.extend(sort_overlays(shipped))
+    overlays = [(overlay, True) for overlay in sort_overlays(shipped)]
     for user_path in context.config.overlays:
         try:
-            overlays.append(load_overlay(user_path))
+            overlays.append((load_overlay(user_path), False))
         except BuildError as exc:
             context.diagnostics.items.extend(exc.diagnostics)
     return overlays
+
+
+def stale_mode(shipped: bool, context: BuildContext) -> str:
+    """A shipped patch never stops a build: each of its actions states when it applies, and
+    one that still goes stale (a server release we have not seen) is a warning. The user's
+    overlays keep the configured mode (an error by default)."""
+    return "warning" if shipped else context.config.stale_patches
 
 
 @hookimpl
 def cvatgen_patch_schema(schema: dict[str, Any], context: BuildContext) -> None:
     from cvat_gen.plugin_api import apply_overlay
 
-    stale = context.config.stale_patches
-    for overlay in _load_all(context):
-        apply_overlay(schema, overlay, context.diagnostics, stale=stale)
+    for overlay, shipped in _load_all(context):
+        apply_overlay(schema, overlay, context.diagnostics, stale=stale_mode(shipped, context))  # type: ignore[arg-type]
 
 
 @hookimpl
@@ -74,7 +83,7 @@ def cvatgen_describe_patches(schema: dict[str, Any], context: BuildContext) -> l
 
     scratch = copy.deepcopy(schema)
     reports = []
-    for overlay in _load_all(context):
+    for overlay, _ in _load_all(context):
         reports.append(describe(scratch, overlay))
         apply_overlay(scratch, overlay, type(context.diagnostics)(), stale="warning")
     return reports

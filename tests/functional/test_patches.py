@@ -496,25 +496,7 @@ def _patches(*args: str) -> tuple[int, list[str]]:
     return result.exit_code, result.stdout.splitlines()
 
 
-@pytest.mark.parametrize("release", RELEASES)
-def test_patches_lists_every_shipped_action_as_applying(release: str) -> None:
-    code, lines = _patches("-s", str(schema_path(release)))
-    assert code == 0, lines
-    overlays = load_shipped_overlays()
-    headers = [i for i, line in enumerate(lines) if not line.startswith("  ")]
-    assert [lines[i] for i in headers] == [f"{o.source}: {o.title} [applies]" for o in overlays]
-    for overlay, start in zip(overlays, headers, strict=True):
-        rows = lines[start + 1: start + 1 + len(overlay.actions)]
-        assert len(rows) == len(overlay.actions)
-        for action, row in zip(overlay.actions, rows, strict=True):
-            assert action.target in row and action.description in row, row
-            skipped = action.server_versions is not None and not action.server_versions.contains(release)
-            if skipped or action.optional:
-                # skipped by its own range / guarded: not a stale patch
-                assert "STALE" not in row, f"{release}: {row}"
-            else:
-                assert row.startswith("  ok "), f"{release}: {row}"
-    assert not any("STALE" in line for line in lines), [line for line in lines if "STALE" in line]
+# Every shipped action on every release, both editions: test_patches_all_releases.py
 
 
 def test_patches_marks_a_stale_user_overlay(stale_overlay: Path) -> None:

@@ -84,3 +84,28 @@ def test_real_schema_is_valid() -> None:
     doc = json.loads((Path(__file__).resolve().parents[3] / "shared/schemas/cvat-2.70.0.json").read_text())
     sink = validate_document(doc)
     assert not sink.errors
+
+
+def test_bad_default_warnings_carry_their_pointer() -> None:
+    """The spec validator reports a default that breaks its schema with no location; each
+    warning must still name the schema that declares it (two equal schemas, two pointers)."""
+    doc = minimal()
+    prop = {"type": "string", "minLength": 1, "default": ""}
+    doc["components"] = {"schemas": {"A": {"type": "object", "properties": {"url": dict(prop), "x/y": dict(prop)}}}}
+    sink = validate_document(doc)
+    lines = sorted(d.format() for d in sink.warnings)
+    assert lines == [
+        "warning: schema#/components/schemas/A/properties/url: "
+        "a default value does not satisfy its schema: '' should be non-empty",
+        "warning: schema#/components/schemas/A/properties/x~1y: "
+        "a default value does not satisfy its schema: '' should be non-empty",
+    ]
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parents[3] / "shared/schemas").rglob("cvat-*.*")),
+                         ids=lambda p: p.name)
+def test_real_schema_warnings_are_located(path: Path) -> None:
+    sink = validate_document(load_schema(str(path)).document)
+    assert not sink.errors
+    for warning in sink.warnings:
+        assert warning.pointer.startswith("/"), warning.format()

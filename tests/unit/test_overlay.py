@@ -515,3 +515,107 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     )
     pointers = {d.pointer for d in diagnostics}
     assert {"/overlay", "/info", "/actions/0/target", "/actions/1/target"} <= pointers
+
+
+# --- preconditions (x-cvat-gen on an action) ------------------------------------------------
+
+DATA_200 = "$.paths['/api/tasks/{id}/data/'].get.responses['200']"
+BODY = {"content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}
+
+
+def hosted(schema: dict[str, Any]) -> dict[str, Any]:
+    schema["paths"]["/api/limits"] = {"get": {"operationId": "limits_list", "responses": {"200": {"description": ""}}}}
+    return schema
+
+
+@pytest.mark.parametrize(("editions", "make", "applied", "note"), [
+    (["hosted"], make_schema, False, "skipped: hosted edition only"),
+    (["hosted"], lambda: hosted(make_schema()), True, ""),
+    (["open-source"], lambda: hosted(make_schema()), False, "skipped: open-source edition only"),
+    (["open-source", "hosted"], make_schema, True, ""),
+])
+def test_editions_are_read_from_the_schema(editions: list[str], make: Any, applied: bool, note: str) -> None:
+    schema = make()
+    [result], sink = run(schema, overlay({"target": DATA_200, "update": BODY, "x-cvat-gen": {"editions": editions}}))
+    assert not sink.items
+    assert result.applied is applied and result.note.startswith(note)
+    assert ("content" in schema["paths"]["/api/tasks/{id}/data/"]["get"]["responses"]["200"]) is applied
+
+
+def test_exists_condition_skips_as_not_in_this_release() -> None:
+    schema = make_schema()
+    before = copy.deepcopy(schema)
+    ov = overlay({"target": "$.paths['/api/gone'].get.responses['200']", "update": BODY,
+                  "x-cvat-gen": {"when": {"exists": "$.paths['/api/gone'].get"}}})
+    [result], sink = run(schema, ov, stale="error")  # strict: still no stale error, the reason is declared
+    assert not sink.items and schema == before
+    assert result.note.startswith("skipped: not in this release") and "/api/gone" in result.note
+
+
+def test_server_versions_in_the_extension_skip_as_not_in_this_release() -> None:
+    ov = overlay({"target": DATA_200, "update": BODY, "x-cvat-gen": {"server-versions": ">=2.66"}})
+    [result], sink = run(make_schema("2.65.0"), ov)
+    assert not sink.items and result.note.startswith("skipped: not in this release")
+    [result], _ = run(make_schema("2.66.0"), ov)
+    assert result.applied
+
+
+def test_absent_relative_condition_skips_nodes_already_declared() -> None:
+    schema = make_schema()
+    schema["paths"]["/api/tasks"]["get"]["responses"]["200"]["content"] = {"application/json": {"schema": {}}}
+    ov = overlay({"target": "$.paths.*.get.responses['200']", "update": BODY,
+                  "x-cvat-gen": {"when": {"absent": "@.content"}}})
+    [result], sink = run(schema, ov)
+    assert not sink.items and result.applied and result.matches == 3
+    assert list(schema["paths"]["/api/tasks"]["get"]["responses"]["200"]["content"]) == ["application/json"]
+    assert "image/jpeg" in schema["paths"]["/api/jobs"]["get"]["responses"]["200"]["content"]
+    # all nodes declared: the action is skipped with the reason
+    [again], _ = run(schema, ov)
+    assert not again.applied and again.note.startswith("skipped: already declared by the server")
+
+
+def test_filter_on_the_node_itself() -> None:
+    """Inside a relative query, `$` in a filter is the node: skip a property without a type."""
+    schema = make_schema()
+    props = {"typed": {"type": "object", "readOnly": True}, "any": {"readOnly": True}}
+    schema["components"]["schemas"]["D"] = {"type": "object", "properties": props}
+    ov = overlay({"target": "$.components.schemas.D.properties.*", "remove": True,
+                  "x-cvat-gen": {"when": {"absent": "@[?!$.type]"}}})
+    [result], sink = run(schema, ov)
+    assert not sink.items and result.applied
+    assert list(schema["components"]["schemas"]["D"]["properties"]) == ["any"]
+
+
+@pytest.mark.parametrize(("stale", "severity"), [("warning", "warning"), ("error", "error")])
+def test_unexpected_shape_is_reported_at_the_schema_node(stale: str, severity: str) -> None:
+    schema = make_schema()
+    ov = overlay({"target": "$.components.schemas.Status", "remove": True, "description": "drop a string",
+                  "x-cvat-gen": {"when": {"expect": "@[?@ == 'integer']"}}})
+    [result], sink = run(schema, ov, stale=stale)
+    assert "Status" in schema["components"]["schemas"]  # left alone
+    [diagnostic] = sink.items
+    assert diagnostic.severity == severity
+    assert diagnostic.format().startswith(f"{severity}: schema#/components/schemas/Status: unexpected shape")
+    assert not result.applied and "unexpected shape at /components/schemas/Status" in result.note
+
+
+@pytest.mark.parametrize(("ext", "pointer"), [
+    ({"editions": ["cloud"]}, "/actions/0/x-cvat-gen/editions"),
+    ({"when": {"exists": "paths"}}, "/actions/0/x-cvat-gen/when/exists"),
+    ({"when": {"absent": ["@.a", "$["]}}, "/actions/0/x-cvat-gen/when/absent/1"),
+    ({"when": {"sometimes": "$.a"}}, "/actions/0/x-cvat-gen/when/sometimes"),
+    ({"when": "$.a"}, "/actions/0/x-cvat-gen/when"),
+    ({"colour": "red"}, "/actions/0/x-cvat-gen/colour"),
+    ({"server-versions": "soon"}, "/actions/0/x-cvat-gen/server-versions"),
+    ("yes", "/actions/0/x-cvat-gen"),
+])
+def test_bad_preconditions_are_located_load_errors(ext: Any, pointer: str) -> None:
+    with pytest.raises(BuildError) as info:
+        overlay({"target": DATA_200, "update": BODY, "x-cvat-gen": ext})
+    assert [d.pointer for d in info.value.diagnostics] == [pointer]
+
+
+def test_describe_shows_the_skip_reason() -> None:
+    ov = overlay({"target": DATA_200, "update": BODY, "x-cvat-gen": {"editions": ["hosted"]}})
+    report = describe(make_schema(), ov)
+    assert report.actions[0].note.startswith("skipped: hosted edition only")
