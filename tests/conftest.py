@@ -229,8 +229,6 @@ def generator_hash() -> str:
 
 
 BUILD_WAIT_SECONDS = 600.0
-# TEMPORARY until branch `patches` lands (stale built-in patches on the open-source schemas)
-_TEMPORARY_OVERRIDES: dict[str, object] = {"stale_patches": "warning"}
 
 
 def built_sdk(schema_id: str) -> Path:
@@ -258,7 +256,7 @@ def built_sdk(schema_id: str) -> Path:
             if (final / "cvat_sdk" / "api_client" / "__init__.py").is_file():
                 break
             staging = Path(tempfile.mkdtemp(prefix=f"{key}.", suffix=".tmp", dir=cache))
-            build(schema_path(schema_id), staging, **_TEMPORARY_OVERRIDES)
+            build(schema_path(schema_id), staging)  # default settings
             os.rename(staging, final)
         finally:
             os.close(fd)
