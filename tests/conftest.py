@@ -256,8 +256,11 @@ def built_sdk(schema_id: str) -> Path:
             if (final / "cvat_sdk" / "api_client" / "__init__.py").is_file():
                 break
             staging = Path(tempfile.mkdtemp(prefix=f"{key}.", suffix=".tmp", dir=cache))
-            build(schema_path(schema_id), staging)  # default settings
-            os.rename(staging, final)
+            try:
+                build(schema_path(schema_id), staging)  # default settings
+                os.rename(staging, final)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)  # only left when the build failed
         finally:
             os.close(fd)
             os.unlink(lock)
