@@ -51,6 +51,9 @@ def parameter_name(wire_name: str) -> str:
     return identifier(wire_name, "param", RESERVED_PARAMETER_NAMES | CONTROL_KWARGS)
 
 
+_FORM_MEDIA_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+
 def is_json_media(content_type: str) -> bool:
     base = content_type.split(";")[0].strip().lower()
     return base == "application/json" or base.endswith("+json") or base == "*/*"
@@ -543,7 +546,12 @@ class IRBuilder:
             if variable not in declared:
                 self.sink.error(pointer, f"the path variable {{{variable}}} has no 'in: path' parameter")
         taken = {p.py_name for p in params}
-        body = self._body(op.get("requestBody"), f"{pointer}/requestBody", taken)
+        form = self._form_parameters(op.get("requestBody"), f"{pointer}/requestBody", taken)
+        body = None
+        if form is None:
+            body = self._body(op.get("requestBody"), f"{pointer}/requestBody", taken)
+        else:
+            params.extend(form[0])
         responses, response_type, kind, content_type = self._responses(op.get("responses") or {}, f"{pointer}/responses")
         accept = self._accept(responses)
         security = op.get("security", self.doc.get("security") or [])
@@ -559,6 +567,7 @@ class IRBuilder:
             params=tuple(params), body=body, response_type=response_type, response_kind=kind,  # type: ignore[arg-type]
             response_content_type=content_type, accept=accept, responses=tuple(responses),
             auth=tuple(sorted(auth)), deprecated=bool(op.get("deprecated")),
+            form_content_types=form[1] if form else (),
         )
 
     def _deref(self, node: Any) -> Any:
@@ -602,6 +611,43 @@ class IRBuilder:
                 constraints=schema_constraints(schema),
             ))
         return result
+
+    def _form_parameters(self, raw: Any, pointer: str,
+                         taken: set[str]) -> tuple[list[Parameter], tuple[str, ...]] | None:
+        """A body whose only media types are form types (multipart/form-data,
+        x-www-form-urlencoded) and whose schema is an object becomes one "form" parameter per
+        writable property, as openapi-generator makes them: cvat-sdk has
+        `assets_api.create(guide_id, file)`, not `create(asset_write_request)`. Required
+        properties are positional, in the schema's order, after the other parameters.
+        Returns None for every other body (it stays one `body` parameter)."""
+        body = self._deref(raw)
+        content = body.get("content") if isinstance(body, dict) else None
+        if not isinstance(content, dict) or not content:
+            return None
+        types = tuple(str(ct) for ct in content)
+        if not all(ct.split(";")[0].strip().lower() in _FORM_MEDIA_TYPES for ct in types):
+            return None
+        media = content[types[0]]
+        schema = self._deref(media.get("schema")) if isinstance(media, dict) else None
+        if not isinstance(schema, dict) or schema.get("type", "object") != "object" or \
+                any(k in schema for k in ("oneOf", "anyOf", "additionalProperties")):
+            return None
+        ref_name = self._ref_name((media.get("schema") or {}).get("$ref"))
+        owner = self.class_names.get(ref_name, "Body") if ref_name else "Body"
+        where = f"{pointer}/content/{json_pointer(types[0])[1:]}/schema"
+        props, required, _ = self._collect_properties(schema, where)
+        params: list[Parameter] = []
+        for name, prop, prop_pointer in props:
+            prop = self._deref(prop)
+            if not isinstance(prop, dict) or prop.get("readOnly"):
+                continue
+            params.append(Parameter(
+                py_name=unique(parameter_name(str(name)), taken), wire_name=str(name), location="form",
+                type=self.type_of(prop, prop_pointer, owner, str(name)), required=name in required,
+                description=clean_text(prop.get("description")), deprecated=bool(prop.get("deprecated")),
+                enum_values=self._inline_enum(prop),
+            ))
+        return params, types
 
     def _body(self, raw: Any, pointer: str, taken: set[str]) -> RequestBody | None:
         body = self._deref(raw)

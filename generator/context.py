@@ -23,6 +23,10 @@ class OutputFile:
     plugin: str = ""
     # Python files go through black unless a plugin knows they are final (copied runtime files)
     format_python: bool = True
+    # a docs page (docs/*.md) that belongs in the site navigation: "Section/Title"
+    # ("Plugins/Endpoints index"); the docs plugin adds it to mkdocs.yml's nav, where a page
+    # left out would fail `mkdocs build --strict`
+    nav: str = ""
 
     @property
     def is_python(self) -> bool:

@@ -185,7 +185,7 @@ class ModelDef:
 class Parameter:
     py_name: str
     wire_name: str
-    location: Literal["path", "query", "header", "cookie"]
+    location: Literal["path", "query", "header", "cookie", "form"]
     type: TypeRef
     required: bool
     description: str = ""
@@ -243,6 +243,12 @@ class Operation:
     deprecation_message: str = ""
     replaced_by: str = ""  # method name of the newest version, for deprecated versions
     versions: tuple[str, ...] = ()  # every method name of this operation family, oldest first
+    # media types of a form body that became "form" parameters (build_ir._form_parameters)
+    form_content_types: tuple[str, ...] = ()
+
+    @property
+    def request_content_types(self) -> tuple[str, ...]:
+        return self.body.content_types if self.body is not None else self.form_content_types
 
     @property
     def positional_params(self) -> tuple[str, ...]:

@@ -32,8 +32,10 @@ RESERVED_ATTRIBUTE_NAMES = frozenset(
         "allowed_values", "validations", "discriminator", "additional_properties_type",
         "set_attribute", "self", "cls", "mro",
         # names the model class body evaluates (`= field(...)`) or that msgspec resolves in
-        # the annotations with the class namespace first; a field of that name shadows them
-        "field", "str", "int", "float", "bool", "bytes", "date", "datetime", "list", "dict",
+        # the annotations with the class namespace first; a field of that name shadows them.
+        # Not "date"/"datetime": msgspec takes field defaults out of the class namespace, so
+        # `date: date` resolves to the type, and cvat-sdk's `DataFrame.date` keeps its name.
+        "field", "str", "int", "float", "bool", "bytes", "list", "dict",
     }
 )
 RESERVED_PARAMETER_NAMES = frozenset({"self", "kwargs", "api_client"})

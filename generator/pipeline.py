@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import sys
 import time
@@ -214,7 +215,7 @@ class Build:
                     raise BuildError(Diagnostic("", f"plugins {owners[item.path]!r} and {name!r} both emit {item.path}",
                                                 source="plugins"), exit_code=EXIT_PLUGIN)
                 owners[item.path] = name
-                files.append(item if item.plugin else OutputFile(item.path, item.content, name, item.format_python))
+                files.append(item if item.plugin else dataclasses.replace(item, plugin=name))
         self._call("cvatgen_finalize", files=files, ir=ir, context=self.context)
         self.context.diagnostics.raise_if_errors()
         self.timer.lap("render")

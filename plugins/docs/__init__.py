@@ -510,7 +510,29 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
         files.append(OutputFile(f"docs/{mview.page}", context.render("docs/model.md.j2", view=mview, **values)))
     for eview in enums:
         files.append(OutputFile(f"docs/{eview.page}", context.render("docs/enum.md.j2", view=eview, **values)))
+    context.extras["docs.nav_values"] = values  # mkdocs.yml is written last, see cvatgen_finalize
+    return files
+
+
+def _plugin_nav(files: list[OutputFile]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Pages other plugins declared for the navigation (`OutputFile.nav = "Section/Title"`),
+    grouped by section, in a stable order."""
+    sections: dict[str, list[tuple[str, str]]] = {}
+    for f in files:
+        if f.nav and f.path.startswith("docs/") and f.path.endswith(".md"):
+            section, _, title = f.nav.partition("/")
+            sections.setdefault(section.strip() or "Plugins", []).append((title.strip() or f.path, f.path[5:]))
+    return [(section, sorted(pages)) for section, pages in sorted(sections.items())]
+
+
+@hookimpl
+def cvatgen_finalize(files: list[OutputFile], ir: IR, context: BuildContext) -> None:
+    """mkdocs.yml, written after every plugin emitted its files, so that pages of other
+    plugins can add themselves to the navigation."""
+    values = context.extras.pop("docs.nav_values", None)
+    if values is None:  # the emit hook did not run (nothing to document)
+        return
     site_name = _yaml_str(f"{ir.title} {ir.version} - {context.package}")
     files.append(OutputFile("mkdocs.yml", context.render("docs/mkdocs.yml.j2", site_name=site_name,
-                                                           yaml_str=_yaml_str, **values)))
-    return files
+                                                           yaml_str=_yaml_str, plugin_nav=_plugin_nav(files),
+                                                           **values), plugin="docs"))

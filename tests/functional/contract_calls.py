@@ -286,6 +286,7 @@ class Planner:
             else schema_params
         )
         body_param = next((p for p in spec.params if p.location == "body"), None)
+        form_params = [p for p in spec.params if p.location == "form"]
         rb = self.index.request_body(op)
         content = (rb or {}).get("content", {})
         json_media = next((m for m in content if is_json_media(m)), None)
@@ -297,7 +298,7 @@ class Planner:
             kwargs: dict[str, Any] = {}
             notes: list[str] = []
             for p in spec.params:
-                if p.location == "body":
+                if p.location in ("body", "form"):
                     continue
                 sp = schema_params.get((p.location, p.wire_name))
                 if sp is None:
@@ -336,6 +337,9 @@ class Planner:
                 elif MULTIPART in content:
                     kwargs[body_param.name] = self._multipart_body(op, body_kind, binary)
                     kwargs["_content_type"] = MULTIPART
+            if form_params:  # a form body split into parameters (openapi-generator style)
+                fields = self._multipart_body(op, body_kind, binary)
+                kwargs.update({p.name: fields[p.wire_name] for p in form_params if p.wire_name in fields})
             plans.append(CallPlan(kind, kwargs, variant, notes))
         if body_param is not None and binary and use_json and MULTIPART in content:
             kwargs, notes = params("full")

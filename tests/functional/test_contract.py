@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import RELEASES
+from tests.conftest import SCHEMA_IDS
 from tests.support.contract_server import ContractServer
 
 from .contract_calls import (
@@ -52,7 +52,7 @@ def _expected(release: str, op_id: str, label: str) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("release", RELEASES)
+@pytest.mark.parametrize("release", SCHEMA_IDS)
 def test_every_operation_against_the_contract_server(
     release: str,
     contract_sdk: Callable[[str], ModuleType],
@@ -72,7 +72,7 @@ def test_every_operation_against_the_contract_server(
     expected = [r for r in results if not r.ok and _expected(release, r.operation_id, r.label)]
     failed_ops = sorted({r.operation_id for r in failures})
     row = {
-        "release": release,
+        "schema": release,
         "operations": len(op_ids),
         "calls": len(results),
         "accepted": sum(r.accepted for r in results),

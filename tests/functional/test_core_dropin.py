@@ -1,65 +1,60 @@
-"""`cvat_sdk.core` from PyPI (cvat-sdk 2.70.0) running on top of the generated client.
+"""`cvat_sdk.core` from PyPI running on top of the generated client, on old and new releases.
 
-A temporary venv gets `cvat-sdk==2.70.0` from PyPI; its `cvat_sdk/api_client` directory is
-then REPLACED by the package generated from the 2.70 schema (default package name
-`cvat_sdk.api_client`). A script run in that venv drives `cvat_sdk.core` against FakeCvat,
-which runs here, so the test asserts on the server's state. No PyPI access -> skip.
+For the oldest, the middle and the newest open-source schema (picked from the listing of
+../shared/schemas/oss, not named here) and the newest hosted one, the matching cvat-sdk is
+taken from its cached venv (tests/support/sdk_venvs.py, shared with the surface test). Its
+`cvat_sdk` package is copied to an overlay folder whose `api_client` is REPLACED by our
+build of that schema; a script run with the overlay first on PYTHONPATH drives
+`cvat_sdk.core` against FakeCvat following that release's schema (its paths, trailing
+slashes included, and only the routes it has), so the test asserts on the server's state.
+No PyPI access -> skip.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import build, schema_path
+from tests.conftest import OSS_IDS, RELEASES, built_sdk, load_document, release_of
 from tests.support.fake_cvat import FakeCvat
+from tests.support.sdk_venvs import VenvUnavailable, requirement, sdk_package_dir, sdk_venv, venv_python
 
 pytestmark = pytest.mark.slow
 
-CVAT_SDK = "cvat-sdk==2.70.0"
+# oldest, middle and newest open-source release, and the newest hosted one
+CORE_IDS = sorted({*(OSS_IDS[:1] + OSS_IDS[len(OSS_IDS) // 2:][:1] + OSS_IDS[-1:]), *RELEASES[-1:]},
+                  key=lambda i: (OSS_IDS + RELEASES).index(i))
 
 
-def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+_ONEOF_BODY = r"expected \w+AnnotationsUpdateRequest or a dict, got LabeledDataRequest"
 
 
-@pytest.fixture(scope="session")
-def core_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Python of a venv with cvat-sdk 2.70.0 whose api_client is the generated one."""
-    root = tmp_path_factory.mktemp("core-dropin")
-    venv = root / "venv"
-    created = _run([sys.executable, "-m", "venv", str(venv)], 120)
-    if created.returncode != 0:
-        pytest.skip(f"can't create a venv: {created.stderr[-500:]}")
-    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+def _run(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False, env=env)
+
+
+def core_overlay(schema_id: str, root: Path) -> tuple[Path, Path]:
+    """(python, overlay): the cached venv's python, and a folder holding its `cvat_sdk` with
+    our `api_client` (the cached venv itself is never modified)."""
+    release = release_of(schema_id)
     try:
-        installed = _run(
-            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-             CVAT_SDK, "msgspec>=0.19"],
-            300,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.skip(f"PyPI unreachable: `pip install {CVAT_SDK}` timed out")
-    if installed.returncode != 0:
-        pytest.skip(f"PyPI unreachable or {CVAT_SDK} unavailable: {installed.stderr.strip()[-800:]}")
-
-    site = _run([str(python), "-c", "import cvat_sdk, os; print(os.path.dirname(cvat_sdk.__file__))"], 60)
-    assert site.returncode == 0, site.stderr
-    sdk_dir = Path(site.stdout.strip())
-    output = root / "generated"
-    build(schema_path("2.70.0"), output)  # default package: cvat_sdk.api_client
-    generated = output / "cvat_sdk" / "api_client"
+        venv = sdk_venv(release)
+    except VenvUnavailable as exc:
+        pytest.skip(f"no cvat-sdk for {release} ({requirement(release)}): {exc}")
+    overlay = root / "overlay"
+    shutil.copytree(sdk_package_dir(venv), overlay / "cvat_sdk", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.rmtree(overlay / "cvat_sdk" / "api_client")
+    generated = built_sdk(schema_id) / "cvat_sdk" / "api_client"
     assert (generated / "py.typed").is_file()
-    shutil.rmtree(sdk_dir / "api_client")
-    shutil.copytree(generated, sdk_dir / "api_client")
-    return python
+    shutil.copytree(generated, overlay / "cvat_sdk" / "api_client", ignore=shutil.ignore_patterns("__pycache__"))
+    return venv_python(venv), overlay
 
 
 SCRIPT = textwrap.dedent(
@@ -72,7 +67,7 @@ SCRIPT = textwrap.dedent(
     from cvat_sdk.core.proxies.tasks import ResourceType
 
     url, work = sys.argv[1], Path(sys.argv[2])
-    out = {"generated": "cvat-gen" in Path(low.__file__).read_text()}
+    out = {"generated": "cvat-gen" in Path(low.__file__).read_text(), "sdk_file": low.__file__}
 
     client = make_client(url, credentials=("admin", "admin"))
     client.config = Config(status_check_period=0.01)
@@ -118,7 +113,8 @@ SCRIPT = textwrap.dedent(
     out["renamed"] = [task.name, task.subset]
 
     exported = task.export_dataset("COCO 1.0", work / "export.zip", include_images=False)
-    out["export_magic"] = Path(exported).read_bytes()[:2].decode()
+    # old releases return None: the file is where it was asked for
+    out["export_magic"] = Path(exported or work / "export.zip").read_bytes()[:2].decode()
     out["frame0"] = task.get_frame(0).read()[:2].hex()
 
     extra[0].remove()
@@ -130,16 +126,28 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_core_runs_on_generated_client(core_python: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("schema_id", CORE_IDS)
+def test_core_runs_on_generated_client(schema_id: str, tmp_path: Path) -> None:
+    python, overlay = core_overlay(schema_id, tmp_path)
     script = tmp_path / "drive_core.py"
     script.write_text(SCRIPT)
-    with FakeCvat(polls_to_finish=2, page_size=2) as fake:
-        result = _run([str(core_python), str(script), fake.url, str(tmp_path)], 180)
+    env = {**os.environ, "PYTHONPATH": str(overlay)}
+    schema = load_document(schema_id)
+    with FakeCvat(polls_to_finish=2, page_size=2, schema=schema) as fake:
+        result = _run([str(python), str(script), fake.url, str(tmp_path)], 180, env)
+        if result.returncode != 0 and re.search(_ONEOF_BODY, result.stderr):
+            # releases <= 2.36: core passes a LabeledDataRequest where the schema's body is
+            # `oneOf: [LabeledDataRequest, AnnotationFileRequest]`; the union models are the
+            # work of another branch (composition). Any other failure fails the test.
+            pytest.xfail("oneOf request body: " + re.search(_ONEOF_BODY, result.stderr).group(0))  # type: ignore[union-attr]
         assert result.returncode == 0, result.stderr[-4000:]
         out = json.loads(result.stdout.strip().splitlines()[-1])
 
-        assert out["generated"] is True
-        assert out["server_version"] == "2.70.0" and out["logged_in_user"] == "admin"
+        assert out["generated"] is True and out["sdk_file"].startswith(str(overlay))
+        assert out["server_version"] == release_of(schema_id) and out["logged_in_user"] == "admin"
+        # every request went to a path of this release's schema (404 would have failed core)
+        assert not [r for r in fake.requests if r.status == 404], [
+            (r.method, r.path) for r in fake.requests if r.status == 404]
         task_id = out["task_id"]
         assert out["task_size"] == 3 and out["labels"] == ["car", "person"]
         assert out["frames"] == ["frame_0.jpg", "frame_1.jpg", "frame_2.jpg"]

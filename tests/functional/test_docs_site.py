@@ -46,8 +46,10 @@ def mkdocs_command() -> list[str]:
 
 
 def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    # not --quiet: mkdocs 1.6 stops counting warnings under --quiet, and --strict then passes
+    # whatever it warned about (a page outside the nav, say)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([*mkdocs_command(), "build", "--strict", "--quiet", "-d", str(site)],
+    return subprocess.run([*mkdocs_command(), "build", "--strict", "-d", str(site)],
                           cwd=project, capture_output=True, text=True, timeout=600, env=env)
 
 
@@ -85,3 +87,43 @@ def test_hostile_descriptions_are_inert_in_html(tmp_path: Path) -> None:
             assert "Heading" not in text and "alert" not in text, text
     evil = (site / "models" / "Evil" / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; a | b" in evil
+
+
+class _PageInNav:
+    """A plugin that documents itself with a page declared for the site navigation."""
+
+    CVATGEN_ORDER = 150
+
+    @staticmethod
+    def cvatgen_emit_files(context: object) -> list[object]:
+        from cvat_gen.plugin_api import OutputFile
+
+        return [OutputFile("docs/plugins/tour.md", "# A plugin's page\n\nIt is in the navigation.\n",
+                           nav="Plugins/A tour")]
+
+
+class _PageNotInNav:
+    CVATGEN_ORDER = 150
+
+    @staticmethod
+    def cvatgen_emit_files(context: object) -> list[object]:
+        from cvat_gen.plugin_api import OutputFile
+
+        return [OutputFile("docs/plugins/tour.md", "# A plugin's page\n\nIt is not in the navigation.\n")]
+
+
+@pytest.mark.slow
+def test_a_plugin_page_added_to_the_nav_keeps_the_strict_build_green(tmp_path: Path) -> None:
+    from cvat_gen.config import BuildConfig
+    from cvat_gen.pipeline import run_build
+
+    for name, plugin, passes in (("tour", _PageInNav, True), ("stray", _PageNotInNav, False)):
+        output = tmp_path / name
+        run_build(BuildConfig(schema=str(schema_path("2.70.0")), output=output), extra_plugins=[(name, plugin)])
+        result = mkdocs_build(output, tmp_path / f"site-{name}")
+        assert (result.returncode == 0) is passes, result.stdout + result.stderr
+        if passes:
+            assert '"Plugins":\n      - "A tour": "plugins/tour.md"' in (output / "mkdocs.yml").read_text()
+            assert (tmp_path / f"site-{name}" / "plugins" / "tour" / "index.html").is_file()
+        else:  # the failure the declaration prevents: mkdocs --strict refuses a page outside the nav
+            assert "plugins/tour.md" in result.stdout + result.stderr

@@ -33,6 +33,8 @@ from tests.support.contract_server import (
     validate_synth_response,
 )
 
+from tests.conftest import RELEASES
+
 from .contract_calls import (
     Planner,
     SchemaIndex,
@@ -41,7 +43,8 @@ from .contract_calls import (
     with_status_endpoint,
 )
 
-SKEW_RELEASES = ["2.61.0", "2.66.0", "2.70.0"]
+# the oldest, the middle and the newest hosted release (from the listing, not named here)
+SKEW_RELEASES = list(dict.fromkeys([RELEASES[0], RELEASES[len(RELEASES) // 2], RELEASES[-1]]))
 SEED = 23
 
 

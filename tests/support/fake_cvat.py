@@ -37,6 +37,7 @@ from .fake_cvat_uploads import (  # noqa: F401 - re-exported: part of this modul
     UploadsMixin,
     _now,
 )
+from .schema_conform import conform, response_schema
 from .wsgi_server import BackgroundServer
 
 SERVER_VERSION = "2.70.0"
@@ -63,6 +64,8 @@ class LoggedRequest:
     body: bytes = b""
     """The raw body of non-multipart requests (multipart bodies are not kept)."""
     content_type: str = ""
+    schema_path: str = ""
+    """The path of the release's schema that this request matched ("" without a schema)."""
 
 
 class FakeCvat(UploadsMixin, BackgroundServer):
@@ -84,8 +87,18 @@ class FakeCvat(UploadsMixin, BackgroundServer):
         polls_to_finish: int = 3,
         page_size: int = DEFAULT_PAGE_SIZE,
         bucket_page_size: int = 1000,
+        schema: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
+        self.schema = schema
+        # Releases whose schema has no header CSRF scheme (2.5.2: only the `csrftoken` cookie,
+        # "can be sent as a cookie or as the X-CSRFTOKEN header") accept the cookie alone.
+        schemes = ((schema or {}).get("components") or {}).get("securitySchemes") or {}
+        self._csrf_header = schema is None or any(
+            isinstance(v, dict) and v.get("in") == "header" and str(v.get("name", "")).lower() == "x-csrftoken"
+            for v in schemes.values()
+        )
+        self.server_version = str(((schema or {}).get("info") or {}).get("version") or SERVER_VERSION).split()[0]
         self.polls_to_finish = polls_to_finish
         self.default_page_size = page_size
         self.bucket_page_size = bucket_page_size
@@ -141,8 +154,60 @@ class FakeCvat(UploadsMixin, BackgroundServer):
             ("GET", r"/api/jobs/(?P<id>\d+)", self.jobs_retrieve),
             ("GET", r"/api/cloudstorages/(?P<id>\d+)/content-v2", self.bucket_content),
             ("GET", r"/api/cloudstorages/(?P<id>\d+)/status", self.bucket_status),
+            ("GET", r"/api/tasks/(?P<id>\d+)/status", self.tasks_status),
         ]
-        return [(m, re.compile(f"^{p}/?$"), h) for m, p, h in table]
+        if self.schema is None:
+            return [(m, re.compile(f"^{p}/?$"), h) for m, p, h in table]
+        return self._routes_of_schema(table, self.schema)
+
+    # Routes that no schema lists: TUS chunk requests (the upload protocol's own URLs), the
+    # download of a finished export (its URL is the server's `result_url`, whatever it is) and
+    # the cloud storage status, removed from the hosted schema copies (schemas/README.md).
+    OFF_SCHEMA = frozenset({
+        ("PATCH", "/api/tasks/{}/data/{}"), ("HEAD", "/api/tasks/{}/data/{}"),
+        ("GET", "/api/downloads/{}"), ("GET", "/api/cloudstorages/{}/status"),
+    })
+
+    @classmethod
+    def _routes_of_schema(
+        cls, table: list[tuple[str, str, Callable[..., Response]]], schema: dict[str, Any]
+    ) -> list[tuple[str, re.Pattern[str], Callable[..., Response]]]:
+        """The routes a server of that release has, at its exact paths: with the trailing
+        slash where its schema writes one (``/api/tasks/{id}/annotations/``), without where
+        it doesn't; a route the schema lacks (e.g. ``/api/requests/{id}`` before 2.14)
+        answers 404 as on that server."""
+        paths: dict[str, tuple[str, set[str]]] = {}
+        for path, item in (schema.get("paths") or {}).items():
+            methods = {m.upper() for m in item} if isinstance(item, dict) else set()
+            paths[re.sub(r"\{[^}]*\}", "{}", path).rstrip("/")] = (path, methods)
+        routes = []
+        for method, pattern, handler in table:
+            template = re.sub(r"\(\?P<\w+>[^)]*\)", "{}", pattern)
+            if (method, template) in cls.OFF_SCHEMA:
+                routes.append((method, re.compile(f"^{pattern}/?$"), handler))
+                continue
+            found = paths.get(template)
+            if found is None or method not in found[1]:
+                continue
+            slash = "/" if found[0].endswith("/") else ""
+            regex = re.compile(f"^{pattern}{slash}$")
+            cls._SCHEMA_PATHS[regex] = found[0]
+            routes.append((method, regex, handler))
+        return routes
+
+    _SCHEMA_PATHS: dict[re.Pattern[str], str] = {}  # compiled route -> its schema path
+
+    def _conform(self, entry: LoggedRequest, response: Response) -> Response:
+        """A JSON response reshaped for the release's schema (tests/support/schema_conform.py)."""
+        if self.schema is None or not entry.schema_path or response.mimetype is None \
+                or "json" not in response.mimetype or response.direct_passthrough:
+            return response
+        schema = response_schema(self.schema, entry.schema_path, entry.method, response.status_code)
+        if schema is None:
+            return response
+        payload = conform(self.schema, schema, json.loads(response.get_data() or b"null"))
+        response.set_data(json.dumps(payload).encode())
+        return response
 
     def wsgi_app(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -167,6 +232,7 @@ class FakeCvat(UploadsMixin, BackgroundServer):
                 400,
                 content_type="application/json",
             )
+        response = self._conform(entry, response)
         entry.status = response.status_code
         entry.content_type = request.mimetype
         if request.mimetype != "multipart/form-data":
@@ -184,6 +250,7 @@ class FakeCvat(UploadsMixin, BackgroundServer):
             path_matched = True
             if method != request.method:
                 continue
+            entry.schema_path = self._SCHEMA_PATHS.get(regex, "")
             if handler not in (self.login, self.about):
                 entry.user = self._authenticate(request)
             with self._lock:
@@ -219,9 +286,8 @@ class FakeCvat(UploadsMixin, BackgroundServer):
         if sid and sid in self.sessions:
             user, csrf = self.sessions[sid]
             if request.method not in SAFE_METHODS:
-                if request.headers.get("X-CSRFToken") != csrf or request.cookies.get(
-                    "csrftoken"
-                ) != csrf:
+                header_ok = request.headers.get("X-CSRFToken") == csrf or not self._csrf_header
+                if not header_ok or request.cookies.get("csrftoken") != csrf:
                     raise HttpError(403, "CSRF Failed: CSRF token missing or incorrect.")
             return user
         raise HttpError(401, "Authentication credentials were not provided.")
@@ -344,11 +410,27 @@ class FakeCvat(UploadsMixin, BackgroundServer):
             {
                 "name": "Computer Vision Annotation Tool",
                 "description": "Fake CVAT server for tests",
-                "version": SERVER_VERSION,
+                "version": self.server_version,
                 "logo_url": "",
                 "subtitle": "",
             }
         )
+
+    def tasks_status(self, request: Request, id: str) -> Response:
+        """``GET /api/tasks/{id}/status`` (RqStatus), polled by the data upload of releases
+        before /api/requests; data processing finishes at once here."""
+        tid = self._task(id)["id"]
+        pending = [bg for bg in self.bg_requests.values()
+                   if bg.operation.get("task_id") == tid and bg.operation.get("type") == "create:task"
+                   and not bg.finished]
+        for bg in pending:
+            bg.polls += 1
+            if bg.polls < self.polls_to_finish:
+                return self._json({"state": "Started", "message": "", "progress": 50})
+            bg.finished = True
+            if bg.on_finish is not None:
+                bg.on_finish()
+        return self._json({"state": "Finished", "message": "", "progress": 100})
 
     def users_self(self, request: Request) -> Response:
         user = self._authenticate(request)
@@ -482,6 +564,8 @@ class FakeCvat(UploadsMixin, BackgroundServer):
     _KINDS = ("tags", "shapes", "tracks")
 
     def annotations_get(self, request: Request, id: str) -> Response:
+        if request.args.get("format"):  # export of releases before the /dataset/export flow
+            return self.legacy_dataset(request, id)
         return self._json(self.annotations[self._task(id)["id"]])
 
     def _with_ids(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -94,11 +94,12 @@ def _freeze(value: Any) -> Any:
 
 
 class Param(_Frozen):
-    """One operation parameter. ``location``: "path" | "query" | "header" | "cookie" | "body".
-    ``type`` is a type expression (see :func:`resolve_type`); ``explode=False`` sends a list
-    as one comma-separated value; ``enum`` lists the allowed values of a plain str param;
-    ``validations`` are the schema's constraints, as cvat-sdk's ``{"regex": {"pattern": ...}}``
-    (checked client-side, see the ``validation`` module)."""
+    """One operation parameter. ``location``: "path" | "query" | "header" | "cookie" | "body"
+    | "form" (one field of a form body, sent as multipart/urlencoded like openapi-generator's
+    form parameters). ``type`` is a type expression (see :func:`resolve_type`);
+    ``explode=False`` sends a list as one comma-separated value; ``enum`` lists the allowed
+    values of a plain str param; ``validations`` are the schema's constraints, as cvat-sdk's
+    ``{"regex": {"pattern": ...}}`` (checked client-side, see the ``validation`` module)."""
 
     __slots__ = (
         "name",
@@ -125,7 +126,7 @@ class Param(_Frozen):
         enum: Sequence[str] = (),
         validations: Mapping[str, Any] | None = None,
     ) -> None:
-        if location not in ("path", "query", "header", "cookie", "body"):
+        if location not in ("path", "query", "header", "cookie", "body", "form"):
             raise ValueError(f"invalid parameter location {location!r} for {name!r}")
         s = object.__setattr__
         s(self, "name", name)
@@ -498,6 +499,7 @@ class Endpoint:
         query: list[tuple[str, str]] | None = None
         header_values: dict[str, Any] | None = None
         cookie_values: list[str] | None = None
+        form_values: list[tuple[str, Any]] | None = None
         body: Any = _NO_BODY
         params = c.params
         checks: dict[str, Any] | None = None
@@ -578,6 +580,10 @@ class Endpoint:
                 if header_values is None:
                     header_values = {}
                 header_values[p.wire_name] = _param_str(value)
+            elif location == "form":
+                if form_values is None:
+                    form_values = []
+                form_values.append((p.wire_name, value))
             else:  # cookie
                 if cookie_values is None:
                     cookie_values = []
@@ -607,6 +613,11 @@ class Endpoint:
         raw_body: Any = None
         fields: list[tuple[str, Any]] | None = None
         multipart = True
+        if form_values is not None and body is _NO_BODY:
+            body = dict(form_values)  # the form parameters are the fields of the form body
+            chosen = (content_type or c.content_type or "").lower()
+            if not chosen.startswith(("multipart/", "application/x-www-form-urlencoded")):
+                content_type = "multipart/form-data"
         if body is not _NO_BODY:
             ctype = content_type or c.content_type or "application/json"
             lowered = ctype.lower()
