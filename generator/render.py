@@ -187,6 +187,20 @@ def dict_literal(pairs: object, prefix: int = 0, indent: int = 0) -> str:
     return _collection(values, "{", "}", prefix, indent)
 
 
+def docstring_end(text: str, indent: int = 0, multiline: bool = False) -> str:
+    """`text` (the end of a docstring) and the closing quotes, where black puts them: on a
+    line of their own when the docstring has more than one line and its last line, indented,
+    would pass the line length with the quotes. `indent` is the docstring's indentation;
+    `multiline` says the docstring has lines before `text` even if `text` has none."""
+    from .format import LINE_LENGTH
+
+    last = text.rsplit("\n", 1)[-1].rstrip()
+    length = len(last) if "\n" in text else indent + len(last)
+    if (multiline or "\n" in text) and length + 3 > LINE_LENGTH:
+        return f'{text}\n{" " * indent}"""'
+    return f'{text}"""'
+
+
 class Renderer:
     def __init__(self, template_dirs: list[Path], cache_dir: Path | None = None) -> None:
         import jinja2  # here, not at import: an up-to-date rebuild never renders
@@ -215,7 +229,7 @@ class Renderer:
         )
         self._formatted: dict[str, bool] = {}
         self.env.filters.update(line=lambda text, limit=300: docstring_body(comment_text(text, limit)), doc=docstring_body, lit=py_literal, comment=comment_text, md=markdown_text,
-                                mdcell=markdown_cell, tup=tuple_literal, dct=dict_literal, setlit=set_literal)
+                                mdcell=markdown_cell, docend=docstring_end, tup=tuple_literal, dct=dict_literal, setlit=set_literal)
 
     def declares_formatted(self, template: str) -> bool:
         if template not in self._formatted:

@@ -145,7 +145,10 @@ def test_operation_section(out270: Path) -> None:
     assert "**Request body**: [`DataRequest`](../models/DataRequest.md), sent as `application/json`, " \
            "`multipart/form-data`." in section
     assert "**Returns** `(`[`DataResponse`](../models/DataResponse.md)` | None, HTTPResponse)`." in section
-    assert "data, response = api_client.tasks_api.create_data(1, data_request=models.DataRequest())" in section
+    # files need multipart: the example says so, as a caller must
+    assert ("data, response = api_client.tasks_api.create_data(\n"
+            "            1,\n            data_request=models.DataRequest(),\n"
+            "            _content_type=\"multipart/form-data\",\n        )") in section
     # the example compiles
     example = section.split("**Example**\n\n```python\n", 1)[1].split("```", 1)[0]
     compile(example, "example", "exec")

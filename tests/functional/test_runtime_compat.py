@@ -172,6 +172,8 @@ def test_validations_match_cvat_sdk(sdk270: ModuleType) -> None:
         if not isinstance(theirs, dict):
             continue
         cls = getattr(sdk270.models, name)
+        if any(base.__name__ == "ModelUnion" for base in type(cls).__mro__ + cls.__mro__):
+            continue  # a oneOf class: its values are member instances, which carry the rules
         ours = {key[0]: {k: v for k, v in rules.items() if k != "items"}
                 for key, rules in getattr(cls, "validations", {}).items()}
         ours = {k: v for k, v in ours.items() if v}
