@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +35,9 @@ def _fail(source: str, message: str) -> BuildError:
 
 def read_source(source: str, timeout: float = FETCH_TIMEOUT_SECONDS) -> bytes:
     if source.startswith(("http://", "https://")):
+        import urllib.error  # only for URLs: a no-op rebuild from a file never needs them
+        import urllib.request
+
         request = urllib.request.Request(source, headers={"Accept": "application/json, application/yaml;q=0.9"})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - user-given URL

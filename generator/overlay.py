@@ -62,11 +62,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from jsonpath_rfc9535 import JSONPathError, JSONPathQuery
-from jsonpath_rfc9535 import compile as compile_jsonpath
 
 from .context import PatchAction, PatchReport
 from .errors import BuildError, Diagnostic, DiagnosticSink, json_pointer
@@ -78,6 +76,9 @@ from .overlay_conditions import (
     parse_preconditions,
     schema_edition,
 )
+
+if TYPE_CHECKING:  # jsonpath is imported when a query is compiled: a no-op rebuild never needs it
+    from jsonpath_rfc9535 import JSONPathQuery
 
 __all__ = [
     "Action",
@@ -418,6 +419,9 @@ def _parse_action(raw: Any, index: int, error: Any) -> Action | None:
               f"'target' must be a JSONPath query starting with '$', not {target!r}")
         ok = False
     else:
+        from jsonpath_rfc9535 import JSONPathError
+        from jsonpath_rfc9535 import compile as compile_jsonpath
+
         try:
             query = compile_jsonpath(target)
         except JSONPathError as exc:

@@ -31,10 +31,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonpath_rfc9535 import JSONPathError, JSONPathQuery
-from jsonpath_rfc9535 import compile as compile_jsonpath
+if TYPE_CHECKING:  # jsonpath is imported when a query is compiled: a no-op rebuild never needs it
+    from jsonpath_rfc9535 import JSONPathQuery
+
 
 __all__ = [
     "ALREADY_DECLARED",
@@ -141,6 +142,9 @@ def _compile(text: Any, pointer: str, error: Callable[[str, str], None]) -> Cond
     if not isinstance(text, str) or not text.startswith(("$", "@")):
         error(pointer, f"a condition must be a JSONPath query starting with '$' or '@', not {text!r}")
         return None
+    from jsonpath_rfc9535 import JSONPathError
+    from jsonpath_rfc9535 import compile as compile_jsonpath
+
     relative = text.startswith("@")
     try:
         query = compile_jsonpath("$" + text[1:] if relative else text)
