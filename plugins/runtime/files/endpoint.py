@@ -51,7 +51,9 @@ CONTROL_KWARGS: tuple[str, ...] = (
     "_spec_property_naming",
     "_request_auths",
 )
-_CONTROL = frozenset(CONTROL_KWARGS)
+# ``_retries`` (an int or a urllib3 Retry; 0 turns retrying off) is an addition of this SDK.
+EXTRA_CONTROL_KWARGS: tuple[str, ...] = ("_retries",)
+_CONTROL = frozenset(CONTROL_KWARGS + EXTRA_CONTROL_KWARGS)
 _NO_BODY: Any = object()
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "OPTIONS"})
 _SIMPLE = (int, str, float, bool)
@@ -494,6 +496,7 @@ class Endpoint:
         timeout: Any = None
         content_type: str | None = None
         request_auths: Any = None
+        retries: Any = None
         path_values: dict[str, str] | None = None
         query: list[tuple[str, str]] | None = None
         header_values: dict[str, Any] | None = None
@@ -520,6 +523,8 @@ class Endpoint:
                 content_type = value
             elif name == "_request_auths":
                 request_auths = value
+            elif name == "_retries":
+                retries = value
             elif name == "_async_call" and value:
                 raise ApiValueError(
                     "_async_call=True is not supported: the client is synchronous; "
@@ -671,6 +676,7 @@ class Endpoint:
             encode_multipart=multipart,
             preload_content=preload,
             timeout=_timeout(timeout) if timeout is not None else None,
+            retries=retries,
         )
         client.last_response = response
         if "Set-Cookie" in response.headers:
@@ -678,7 +684,10 @@ class Endpoint:
         status = response.status
         if not 200 <= status <= 299:
             if check:
-                raise exception_for_status(status)(http_resp=response)
+                error = exception_for_status(status)(http_resp=response)
+                error.method, error.url = spec.http_method, url
+                error.operation_id = spec.operation_id
+                raise error
             if parse:  # _check_status=False: the error body, never a parse error
                 from .decoding import error_data
 
