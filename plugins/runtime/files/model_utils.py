@@ -336,12 +336,41 @@ class OpenApiModel(msgspec.Struct, kw_only=True, omit_defaults=True, gc=False, m
         return result
 
     def to_str(self) -> str:
+        """The fields as pprint shows them, with secret-named fields masked (see __repr__)."""
         import pprint
 
-        return pprint.pformat(self.to_dict())
+        return pprint.pformat(_masked(self.to_dict()))
 
     def __str__(self) -> str:
         return self.to_str()
+
+    def __repr__(self) -> str:
+        """Set fields only; values of secret-named fields (password, token, key, secret...)
+        are shown as ``'***'``, so that a logged or printed model never leaks them."""
+        shown = ", ".join(
+            f"{n}={'***' if _SECRET_FIELD.search(n) else repr(getattr(self, n))}"
+            for n in self.__struct_fields__
+            if getattr(self, n) is not UNSET
+        )
+        return f"{type(self).__name__}({shown})"
+
+
+_SECRET_FIELD = re.compile(
+    r"(?:^|_)(?:password\d*|passwd|key|token|secret|api_key|access_token|sessionid|csrftoken)"
+    r"(?:$|_|\d)",
+    re.IGNORECASE,
+)
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: ("***" if isinstance(k, str) and _SECRET_FIELD.search(k) and v else _masked(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
 
 
 def _to_python(value: Any) -> Any:
