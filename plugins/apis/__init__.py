@@ -28,6 +28,25 @@ class OperationView:
     keyword: list[ParamView]
     return_annotation: str
     body_type: str
+    iter_name: str = ""  # the lazy page iterator's method name, "" when not paginated
+
+    @property
+    def iter_signature(self) -> str:
+        """The iterator method: the operation's parameters, yielding the page items."""
+        assert self.op.page_item is not None
+        params = [f"{p.name}: {p.annotation}" for p in self.positional]
+        if self.keyword:
+            params.append("*")
+            params += [f"{p.name}: {p.annotation} = {p.default}" for p in self.keyword]
+        params.append("**kwargs: Any")
+        return layout_brackets(f"    def {self.iter_name}(", ["self", *params],
+                               f") -> Iterator[{self.op.page_item.annotation()}]", 4, ":")
+
+    @property
+    def iter_call(self) -> str:
+        args = [f"{p.name}={p.name}" for p in (*self.positional, *self.keyword)] + ["**kwargs"]
+        return layout_brackets(f"        return self.{self.op.method_name}_endpoint.iterate_pages(",
+                               args, ")", 8)
 
     @property
     def signature(self) -> str:
@@ -95,7 +114,7 @@ def _return_annotation(op: Operation) -> str:
     return f"tuple[{inner}, HTTPResponse]"
 
 
-def _view(op: Operation) -> OperationView:
+def _view(op: Operation, taken: frozenset[str] = frozenset()) -> OperationView:
     positional: list[ParamView] = []
     keyword: list[ParamView] = []
     for param in op.params:
@@ -112,7 +131,10 @@ def _view(op: Operation) -> OperationView:
             positional.append(ParamView(op.body.py_name, annotation, ""))
         else:
             keyword.insert(0, ParamView(op.body.py_name, f"{annotation} | UnsetType", "UNSET"))
-    return OperationView(op, positional, keyword, _return_annotation(op), body_type)
+    iter_name = ""
+    if op.page_item is not None and f"{op.method_name}_iter" not in taken:
+        iter_name = f"{op.method_name}_iter"
+    return OperationView(op, positional, keyword, _return_annotation(op), body_type, iter_name)
 
 
 def _type_names(api: Api) -> list[str]:
@@ -121,6 +143,8 @@ def _type_names(api: Api) -> list[str]:
         refs = [p.type for p in op.params] + ([op.body.type] if op.body else [])
         if op.response_type is not None:
             refs.append(op.response_type)
+        if op.page_item is not None:
+            refs.append(op.page_item)
         for ref in refs:
             names.update(ref.referenced_classes())
     return sorted(names)
@@ -141,7 +165,8 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
         OutputFile(f"{base}/_api_members.py", context.render("apis/_api_members.py.j2", ir=ir)),
     ]
     for api in ir.apis:
-        views = [_view(op) for op in api.operations]
+        taken = frozenset(op.method_name for op in api.operations)
+        views = [_view(op, taken) for op in api.operations]
         auth_names: dict[tuple[str, ...], str] = {}
         for op in api.operations:
             auth_names.setdefault(op.auth, f"_AUTH_{len(auth_names) + 1}")

@@ -10,7 +10,7 @@ and shared by all clients, so a call costs little more than the HTTP round trip.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping, Sequence
 from urllib.parse import quote, urlencode
 
 from .exceptions import ApiTypeError, ApiValueError, exception_for_status
@@ -481,6 +481,30 @@ class Endpoint:
         explicit ``None`` header removes the client's default header of that name.
         """
         return self._call(kwargs, 4)
+
+    def iterate_pages(self, **kwargs: Any) -> Iterator[Any]:
+        """Lazily yield the ``results`` of each page of a paginated list operation.
+
+        Pages are requested one at a time (``page`` = the given one or 1, then +1) and only
+        when the previous page's items are used up; iteration ends when the server's ``next``
+        link is null or a page is empty (so a server that always sends ``next`` can't loop
+        forever over empty pages). Options like ``_request_timeout`` apply to every page."""
+        from msgspec import UNSET
+
+        page = kwargs.pop("page", None)
+        page = 1 if page is None or page is UNSET else int(page)
+        return self._pages(page, kwargs)
+
+    def _pages(self, page: int, kwargs: dict[str, Any]) -> Iterator[Any]:
+        while True:
+            data, _ = self._call({**kwargs, "page": page}, 4)
+            results = getattr(data, "results", None) if data is not None else None
+            if not results:
+                return
+            yield from results
+            if getattr(data, "next", None) is None:
+                return
+            page += 1
 
     # The hot path: keep it flat, no helper calls for the common cases.
     def _call(self, kwargs: dict[str, Any], stacklevel: int) -> tuple[Any, HTTPResponse]:
