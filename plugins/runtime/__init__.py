@@ -23,6 +23,7 @@ RUNTIME_MODULES = (
     "endpoint.py",
     "exceptions.py",
     "model_utils.py",
+    "multipart.py",
     "rest.py",
     "retries.py",
     "serialization.py",

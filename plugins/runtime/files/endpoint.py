@@ -644,7 +644,8 @@ class Endpoint:
                     body = _coerce_body(c, body)
                 if validate_in and client.configuration.client_side_validation:
                     c.check_body(None, client.configuration, body)
-                fields = form_fields(_body_items(body))
+                # multipart: open disk files stream from disk (.multipart), never read whole
+                fields = form_fields(_body_items(body), stream=lowered.startswith("multipart/"))
                 if not lowered.startswith("multipart/"):
                     multipart = False
                     headers["Content-Type"] = ctype

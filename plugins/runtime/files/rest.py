@@ -166,6 +166,18 @@ class RESTClientObject:
             _log.debug(
                 "%s %s headers=%s", method, redact_url(url), redact_headers(headers)
             )
+        streamed = None
+        if fields is not None and encode_multipart:
+            from .multipart import MultipartBody, has_streamed_file
+
+            if has_streamed_file(fields):
+                streamed = body = MultipartBody(fields)
+                fields = None
+                headers = {
+                    **{k: v for k, v in headers.items() if k.lower() != "content-type"},
+                    "Content-Type": streamed.content_type,
+                    "Content-Length": str(streamed.length),
+                }
         try:
             if fields is not None:
                 response: urllib3.HTTPResponse = self.pool_manager.request(
@@ -193,6 +205,9 @@ class RESTClientObject:
         except urllib3.exceptions.HTTPError as e:
             _name_the_request(e, method, url)
             raise
+        finally:
+            if streamed is not None:
+                streamed.close()
         if _log.isEnabledFor(logging.DEBUG):
             _log.debug(
                 "%s %s -> %s headers=%s",
