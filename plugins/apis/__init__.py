@@ -38,7 +38,7 @@ class OperationView:
         if self.keyword:
             params.append("*")
             params += [f"{p.name}: {p.annotation} = {p.default}" for p in self.keyword]
-        params.append("**kwargs: Any")
+        params.append("**kwargs: Unpack[CallOptions]")
         return layout_brackets(f"    def {self.iter_name}(", ["self", *params],
                                f") -> Iterator[{self.op.page_item.annotation()}]", 4, ":")
 
@@ -55,7 +55,7 @@ class OperationView:
         if self.keyword:
             params.append("*")
             params += [f"{p.name}: {p.annotation} = {p.default}" for p in self.keyword]
-        params.append("**kwargs: Any")
+        params.append("**kwargs: Unpack[CallOptions]")
         return layout_brackets(f"    def {self.op.method_name}(", ["self", *params],
                                f") -> {self.return_annotation}", 4, ":")
 

@@ -24,6 +24,7 @@ RUNTIME_MODULES = (
     "exceptions.py",
     "model_utils.py",
     "multipart.py",
+    "options.py",
     "rest.py",
     "retries.py",
     "serialization.py",

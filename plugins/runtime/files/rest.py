@@ -138,7 +138,7 @@ class RESTClientObject:
         method: str,
         url: str,
         headers: Mapping[str, str],
-        body: bytes | str | None = None,
+        body: Any = None,
         fields: Sequence[tuple[str, Any]] | None = None,
         encode_multipart: bool = True,
         preload_content: bool = True,
@@ -180,7 +180,7 @@ class RESTClientObject:
                 }
         try:
             if fields is not None:
-                response: urllib3.HTTPResponse = self.pool_manager.request(
+                response: Any = self.pool_manager.request(
                     method,
                     url,
                     fields=fields,

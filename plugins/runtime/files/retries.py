@@ -163,7 +163,7 @@ class RetryPolicy(Retry):
                 attempt,
                 redact_text(cause),
             )
-        return new  # type: ignore[return-value]
+        return new
 
     # ---- how long to wait ----
     def get_backoff_time(self) -> float:
@@ -190,7 +190,7 @@ class RetryPolicy(Retry):
 def _never_sent(error: Exception) -> bool:
     """True when the request never reached the server (no connection was made)."""
     if isinstance(error, ProxyError):
-        error = error.original_error  # type: ignore[assignment]
+        error = error.original_error
     return isinstance(error, ConnectTimeoutError)
 
 
