@@ -98,14 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         assert server.stdout is not None
         url = f"http://127.0.0.1:{server.stdout.readline().strip()}"
         per: dict[str, list[float]] = {"ours": [], "raw-urllib3": [], "ours-1t": [], "raw-1t": []}
-        for _ in range(args.repeats):
-            for contender in ("ours", "raw-urllib3"):
+        for repeat in range(args.repeats):
+            order = ("ours", "raw-urllib3") if repeat % 2 == 0 else ("raw-urllib3", "ours")
+            for contender in order:  # alternating: both see the same machine load
                 per[contender] += [N_CALLS / t for t in run_child(contender, args.iterations, url)]
             # single thread, the sdk_speed "get" workload, side by side in the same repeat
-            per["ours-1t"] += [sdk_speed.N_CALLS / t for t in
-                               sdk_speed.run_child("get", "ours", args.iterations, url)]
-            per["raw-1t"] += [sdk_speed.N_CALLS / t for t in
-                              sdk_speed.run_child("get", "raw-urllib3", args.iterations, url)]
+            for contender in order:
+                key = "ours-1t" if contender == "ours" else "raw-1t"
+                per[key] += [sdk_speed.N_CALLS / t for t in
+                             sdk_speed.run_child("get", contender, args.iterations, url)]
     finally:
         server.terminate()
         server.wait(timeout=10)
