@@ -112,3 +112,32 @@ def test_models_repr_hides_secrets(sdk270: ModuleType) -> None:
         assert "pw-secret" not in text and "k" * 40 not in text
     assert "username='u'" in repr(login)
     assert login.password == "pw-secret"  # the value itself is untouched
+
+
+@pytest.mark.parametrize("kind", ["bytes", "bytearray", "memoryview", "file", "generator"])
+def test_raw_upload_bodies(sdk270: ModuleType, server: FaultServer, kind: str, tmp_path: Any) -> None:
+    """The TUS PATCH shape cvat_sdk.core sends (rest_client.PATCH with a raw body): every
+    kind of bytes-like or streamed body arrives intact."""
+    server.route("PATCH", "/api/uploads/1", json_body={})
+    payload = bytes(range(256)) * 40
+    path = tmp_path / "chunk.bin"
+    path.write_bytes(payload)
+    body: Any = {
+        "bytes": payload,
+        "bytearray": bytearray(payload),
+        "memoryview": memoryview(payload),
+        "file": open(path, "rb"),  # noqa: SIM115 - closed below
+        "generator": (payload[i:i + 1000] for i in range(0, len(payload), 1000)),
+    }[kind]
+    client = sdk270.ApiClient(sdk270.Configuration(host=server.url))
+    try:
+        response = client.rest_client.PATCH(
+            server.url + "/api/uploads/1",
+            headers={"Content-Type": "application/offset+octet-stream"},
+            body=body,
+        )
+    finally:
+        if kind == "file":
+            body.close()
+    assert response.status == 200
+    assert server.requests[-1].body == payload
