@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cvat_gen.plugin_api import BuildContext, OutputFile
@@ -114,11 +115,23 @@ def _return_annotation(op: Operation) -> str:
     return f"tuple[{inner}, HTTPResponse]"
 
 
+_SHADOWABLE = re.compile(r"(?<![\w.])(list|dict)\[")
+
+
+def _unshadow(annotation: str, taken: frozenset[str]) -> str:
+    """``list[X]`` -> ``builtins.list[X]`` in a class that has a method named ``list``: inside
+    the class body the method would shadow the builtin for type checkers."""
+    if not taken & {"list", "dict"}:
+        return annotation
+    return _SHADOWABLE.sub(lambda m: f"builtins.{m.group(1)}[" if m.group(1) in taken else m.group(0),
+                           annotation)
+
+
 def _view(op: Operation, taken: frozenset[str] = frozenset()) -> OperationView:
     positional: list[ParamView] = []
     keyword: list[ParamView] = []
     for param in op.params:
-        annotation = _param_annotation(param)
+        annotation = _unshadow(_param_annotation(param), taken)
         if param.required:
             positional.append(ParamView(param.py_name, annotation, ""))
         else:
@@ -126,7 +139,7 @@ def _view(op: Operation, taken: frozenset[str] = frozenset()) -> OperationView:
     body_type = ""
     if op.body is not None:
         body_type = op.body.type.struct_annotation()
-        annotation = _body_annotation(op.body.type)
+        annotation = _unshadow(_body_annotation(op.body.type), taken)
         if op.body.required:
             positional.append(ParamView(op.body.py_name, annotation, ""))
         else:
@@ -134,7 +147,8 @@ def _view(op: Operation, taken: frozenset[str] = frozenset()) -> OperationView:
     iter_name = ""
     if op.page_item is not None and f"{op.method_name}_iter" not in taken:
         iter_name = f"{op.method_name}_iter"
-    return OperationView(op, positional, keyword, _return_annotation(op), body_type, iter_name)
+    return OperationView(op, positional, keyword, _unshadow(_return_annotation(op), taken), body_type,
+                         iter_name)
 
 
 def _type_names(api: Api) -> list[str]:

@@ -32,7 +32,6 @@ class FieldView:
 
 
 def _field_view(field: Field) -> FieldView:
-    annotation = field.type.annotation()
     struct = field.type.struct_annotation()
     if field.decode_required:
         default = ""
@@ -48,7 +47,9 @@ def _field_view(field: Field) -> FieldView:
         description = f"{description}\n\nOne of: {values}." if description else f"One of: {values}."
     if field.read_only:
         description = f"{description}\n\nRead-only." if description else "Read-only."
-    return FieldView(field.py_name, field.json_name, annotation, struct, default, description)
+    # the interface declares exactly the model's type (UNSET included), so that a model is a
+    # valid subtype of its interface for type checkers
+    return FieldView(field.py_name, field.json_name, struct, struct, default, description)
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,8 @@ def _union_view(model: ModelDef) -> UnionView:
     alias = union.annotation() if union.members else "Any"
     returns = layout_brackets("            return (", members, ")", 12, is_tuple=True) if members else \
         "            return ()"
-    line = f"    {model.name}: TypeAlias = {alias}"
-    if len(line) > _LINE_LENGTH:  # black: in parentheses, then one member per line
-        parts = [m.annotation() for m in union.members]
-        body = f"        {alias}" if len(alias) + 8 <= _LINE_LENGTH else "        " + "\n        | ".join(parts)
-        line = f"    {model.name}: TypeAlias = (\n{body}\n    )"
+    # quoted: a member may be a model defined further down (mypy: used-before-def)
+    line = f'    {model.name}: TypeAlias = "{alias}"'
     mapping = layout_brackets("        _mapping = {", [f"{py_literal(k)}: {py_literal(v)}" for k, v in model.mapping],
                               "}", 8) if model.mapping else ""
     return UnionView(alias, line, returns, mapping)
@@ -128,10 +126,18 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
               for m in models}
     names = sorted({e.name for e in ir.enums} | {m.name for m in ir.models}
                    | {m.interface for m in ir.models if m.interface and m.kind not in ("alias", "union")})
+    enum_names = {e.name for e in ir.enums}
+    # model classes the interfaces name: imported one by one (a star import from a module
+    # that imports this one leaves names undefined for type checkers)
+    interface_imports = sorted({
+        name for m in models if m.interface and m.kind != "alias"
+        for f in m.fields for name in f.type.referenced_classes() if name not in enum_names
+    })
     base = context.package_path
     return [
         OutputFile(f"{base}/models/_interfaces.py", context.render(
-            "models/_interfaces.py.j2", ir=ir, enums=ir.enums, models=models, fields=views)),
+            "models/_interfaces.py.j2", ir=ir, enums=ir.enums, models=models, fields=views,
+            interface_imports=interface_imports)),
         OutputFile(f"{base}/models/_models.py", context.render(
             "models/_models.py.j2", ir=ir, enums=ir.enums, models=models, fields=views, positional=positional, read_only=read_only,
             allowed=allowed, checks=checks, class_header=_class_header, unions=unions)),

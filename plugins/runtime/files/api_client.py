@@ -192,11 +192,11 @@ class ApiClient(ApiMembers):
         configured = self.configuration.auth_settings()
         if not configured:
             return
-        names = configured if auth_settings is None else auth_settings
+        names: Any = configured if auth_settings is None else auth_settings
         for name in names:
-            setting = configured.get(name)
-            if setting:
-                _apply_auth(headers, setting)
+            scheme = configured.get(name)
+            if scheme:
+                _apply_auth(headers, scheme)
                 if name in ("csrfAuth", "csrfHeaderAuth") and "Origin" not in headers:
                     headers["Origin"] = self.build_origin_header(request_host)
 

@@ -147,7 +147,7 @@ def _keep_data_readable(response: Any, path: str) -> None:
         return
     backed = _FILE_BACKED.get(cls)
     if backed is None:
-        base_data: property = cls.data  # type: ignore[attr-defined]
+        base_data: property = cls.data
 
         def data(self: Any) -> Any:
             body = self._body

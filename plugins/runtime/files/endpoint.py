@@ -76,7 +76,9 @@ class _Frozen:
         return tuple(getattr(self, f) for f in self._fields)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and self._values() == other._values()  # type: ignore[attr-defined]
+        return isinstance(other, _Frozen) and type(other) is type(self) and (
+            self._values() == other._values()
+        )
 
     def __hash__(self) -> int:
         return hash(_freeze(self._values()))
@@ -101,6 +103,17 @@ class Param(_Frozen):
     as one comma-separated value; ``enum`` lists the allowed values of a plain str param;
     ``validations`` are the schema's constraints, as cvat-sdk's ``{"regex": {"pattern": ...}}``
     (checked client-side, see the ``validation`` module)."""
+
+    # declared for type checkers (the values are set in __init__, into the slots)
+    name: str
+    location: str
+    type: str
+    required: bool
+    wire_name: str
+    explode: bool
+    nullable: bool
+    enum: tuple[str, ...]
+    validations: dict[str, Any]
 
     __slots__ = (
         "name",
@@ -143,6 +156,23 @@ class Param(_Frozen):
 
 class EndpointSpec(_Frozen):
     """Everything about one operation, as data (see docs/internals.md)."""
+
+    # declared for type checkers (the values are set in __init__, into the slots)
+    name: str
+    operation_id: str
+    path: str
+    http_method: str
+    params: tuple[Param, ...]
+    request_content_types: tuple[str, ...]
+    response_type: str | None
+    response_kind: str
+    accept: tuple[str, ...]
+    auth: tuple[str, ...]
+    deprecated: str | None
+    deprecated_params: dict[str, str]
+    servers: tuple[str, ...]
+    status_responses: dict[int, tuple[str | None, ...]]
+    _compiled: Any
 
     __slots__ = (
         "name",
@@ -202,7 +232,7 @@ class EndpointSpec(_Frozen):
 
     def compiled(self) -> "_Compiled":
         """The precomputed tables of this spec (built once, shared by all clients)."""
-        c = self._compiled
+        c: _Compiled | None = self._compiled
         if c is None:
             c = _Compiled(self)
             object.__setattr__(self, "_compiled", c)
@@ -252,7 +282,7 @@ class _Compiled:
             for p in spec.params
             if p.type.startswith("list[") and p.location != "body"
         }
-        self.settings = {
+        self.settings: dict[str, Any] = {
             "response_type": spec.response_type,
             "response_schema": spec.response_type,
             "response_kind": spec.response_kind,
@@ -304,7 +334,7 @@ class _Compiled:
             return
         from .validation import check_json, check_value
 
-        disabled = getattr(config, "_disabled_client_side_validations", frozenset())
+        disabled: frozenset[str] = getattr(config, "_disabled_client_side_validations", frozenset())
         if raw is not None:
             check_json(self.types[p.name], raw, disabled, self.spec.operation_id, p.name)
         else:
@@ -664,7 +694,7 @@ class Endpoint:
                 )
                 headers["Content-Type"] = ctype
         elif c.send_content_type:
-            headers["Content-Type"] = content_type or c.content_type  # as the old SDK did
+            headers["Content-Type"] = content_type or c.content_type or ""  # as the old SDK did
 
         # ---- url & auth ----
         config = client.configuration
@@ -781,7 +811,7 @@ def _check_param(c: _Compiled, p: Param, value: Any, config: Any = None) -> Any:
     if p.validations and getattr(config, "client_side_validation", True):
         from .validation import check_param
 
-        disabled = getattr(config, "_disabled_client_side_validations", frozenset())
+        disabled: frozenset[str] = getattr(config, "_disabled_client_side_validations", frozenset())
         check_param(p, tp, value, disabled, c.spec.operation_id)
     return value
 

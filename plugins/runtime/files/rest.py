@@ -216,7 +216,8 @@ class RESTClientObject:
                 response.status,
                 redact_headers(response.headers),
             )
-        return response
+        result: urllib3.HTTPResponse = response
+        return result
 
     @staticmethod
     def check_status(response: urllib3.HTTPResponse) -> None:
@@ -339,7 +340,7 @@ def _header(headers: Mapping[str, Any], name: str) -> str | None:
     lname = name.lower()
     for key, value in headers.items():
         if key.lower() == lname:
-            return value
+            return str(value)
     return None
 
 
@@ -386,6 +387,7 @@ def should_bypass_proxies(url: str, no_proxy: str | None = None) -> bool:
                     return True
             except ValueError:
                 continue
-    from urllib.request import proxy_bypass_environment
+    import urllib.request
 
-    return bool(proxy_bypass_environment(parsed.hostname, {"no": no_proxy}))
+    bypass: Any = getattr(urllib.request, "proxy_bypass_environment")
+    return bool(bypass(parsed.hostname, {"no": no_proxy}))

@@ -90,7 +90,7 @@ def _param_str(value: Any) -> str:
     if isinstance(value, str):
         return str.__str__(value)  # the value of a str enum, not "Enum.NAME"
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     if hasattr(value, "value") and not isinstance(value, (int, float)):
         return str(value.value)
     return str(value)
@@ -225,4 +225,5 @@ def _encode_json(value: Any) -> bytes:
         from .model_utils import _enc_hook
 
         _json_encoder = msgspec.json.Encoder(enc_hook=_enc_hook)
-    return _json_encoder.encode(value)
+    encoded: bytes = _json_encoder.encode(value)
+    return encoded
