@@ -32,10 +32,14 @@ class FieldView:
 
 
 def _field_view(field: Field) -> FieldView:
+    annotation = field.type.annotation()
     struct = field.type.struct_annotation()
     if field.decode_required:
         default = ""
     else:
+        # the interface admits UNSET as the model does, so that a model is a valid subtype of
+        # its interface for type checkers (`A | B` is what the model's union class aliases)
+        annotation = f"{annotation} | UnsetType"
         struct = f"{struct} | UnsetType"
         default = "UNSET"
     if field.py_name != field.json_name:
@@ -47,9 +51,7 @@ def _field_view(field: Field) -> FieldView:
         description = f"{description}\n\nOne of: {values}." if description else f"One of: {values}."
     if field.read_only:
         description = f"{description}\n\nRead-only." if description else "Read-only."
-    # the interface declares exactly the model's type (UNSET included), so that a model is a
-    # valid subtype of its interface for type checkers
-    return FieldView(field.py_name, field.json_name, struct, struct, default, description)
+    return FieldView(field.py_name, field.json_name, annotation, struct, default, description)
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,11 @@ def _union_view(model: ModelDef) -> UnionView:
     alias = union.annotation() if union.members else "Any"
     returns = layout_brackets("            return (", members, ")", 12, is_tuple=True) if members else \
         "            return ()"
-    # quoted: a member may be a model defined further down (mypy: used-before-def)
-    line = f'    {model.name}: TypeAlias = "{alias}"'
+    line = f"    {model.name}: TypeAlias = {alias}"
+    if len(line) > _LINE_LENGTH:  # black: in parentheses, then one member per line
+        parts = [m.annotation() for m in union.members]
+        body = f"        {alias}" if len(alias) + 8 <= _LINE_LENGTH else "        " + "\n        | ".join(parts)
+        line = f"    {model.name}: TypeAlias = (\n{body}\n    )"
     mapping = layout_brackets("        _mapping = {", [f"{py_literal(k)}: {py_literal(v)}" for k, v in model.mapping],
                               "}", 8) if model.mapping else ""
     return UnionView(alias, line, returns, mapping)
@@ -90,7 +95,8 @@ def _class_header(model: ModelDef) -> str:
 
 
 def _topological(models: tuple[ModelDef, ...]) -> list[ModelDef]:
-    """Base classes must be defined before their subclasses; otherwise alphabetical."""
+    """Base classes (and a union's members) are defined before the classes that use them;
+    otherwise alphabetical."""
     by_name = {m.name: m for m in models}
     done: set[str] = set()
     ordered: list[ModelDef] = []
@@ -98,7 +104,9 @@ def _topological(models: tuple[ModelDef, ...]) -> list[ModelDef]:
     def visit(model: ModelDef, stack: tuple[str, ...] = ()) -> None:
         if model.name in done or model.name in stack:
             return
-        for dependency in (model.base, model.alias_of):
+        # a union's alias names its member classes: they come first (mypy: used-before-def)
+        members = model.union.referenced_classes() if model.kind == "union" and model.union else ()
+        for dependency in (model.base, model.alias_of, *members):
             if dependency in by_name:
                 visit(by_name[dependency], (*stack, model.name))
         done.add(model.name)
