@@ -283,3 +283,11 @@ def test_logs_show_requests_and_retries_but_no_secrets(sdk270: ModuleType, serve
         assert secret not in text
     for shown in (repr(client.configuration), repr(client)):
         assert TOKEN not in shown and "pw-secret" not in shown
+
+
+def test_a_plain_urllib3_retry_still_works(sdk270: ModuleType, server: FaultServer) -> None:
+    server.inject("/api/server/about", *[Fault("status", status=502)] * 2)
+    client = make_client(sdk270, server.url, retries=urllib3.util.Retry(
+        total=3, status_forcelist=(502,), backoff_factor=0, raise_on_status=False))
+    about, _ = client.server_api.retrieve_about()
+    assert about.name == "CVAT" and server.count("/api/server/about") == 3
