@@ -20,7 +20,7 @@ from typing import Any
 from .errors import BuildError, DiagnosticSink, json_pointer
 from .ir import (
     IR, Api, EnumDef, EnumMember, Field, ModelDef, Operation, Parameter, RequestBody, Response,
-    SecurityScheme, TypeRef,
+    SecurityScheme, TypeRef, paginated_item,
 )
 from .naming import (
     RESERVED_ATTRIBUTE_NAMES, RESERVED_PARAMETER_NAMES, class_name, clean_text, enum_member_name,
@@ -36,7 +36,8 @@ _UNENCODABLE_NAME = re.compile(r'[\\"\x00-\x1f]')
 _SURROGATE = re.compile("[\ud800-\udfff]")
 CONTROL_KWARGS = frozenset(
     {"_parse_response", "_check_status", "_validate_inputs", "_validate_outputs", "_request_timeout",
-     "_content_type", "_spec_property_naming", "_host_index", "_request_auths", "_async_call"}
+     "_content_type", "_spec_property_naming", "_host_index", "_request_auths", "_async_call",
+     "_retries"}
 )
 
 
@@ -787,6 +788,9 @@ class IRBuilder:
                     name = unique(name, methods)
                     op = dataclasses.replace(op, method_name=name)
                 methods.add(name)
+                item = paginated_item(op, self.models)
+                if item is not None:
+                    op = dataclasses.replace(op, page_item=item)
                 operations.append(op)
             apis.append(Api(tag=tag, class_name=cls, attr_name=attr, module_name=attr,
                             description=tag_descriptions.get(tag, ""), operations=tuple(operations)))

@@ -243,6 +243,9 @@ class Operation:
     deprecation_message: str = ""
     replaced_by: str = ""  # method name of the newest version, for deprecated versions
     versions: tuple[str, ...] = ()  # every method name of this operation family, oldest first
+    # the item type of a paginated list (page + page_size query params, a `next` link and a
+    # `results` list in the response); None when the operation is not paginated
+    page_item: TypeRef | None = None
     # media types of a form body that became "form" parameters (build_ir._form_parameters)
     form_content_types: tuple[str, ...] = ()
 
@@ -272,6 +275,24 @@ class Operation:
     @property
     def error_responses(self) -> tuple[Response, ...]:
         return tuple(r for r in self.responses if not r.status.startswith("2"))
+
+
+def paginated_item(op: Operation, models: dict[str, ModelDef]) -> TypeRef | None:
+    """The item type when ``op`` pages the way CVAT does: a GET with ``page`` and ``page_size``
+    query parameters whose JSON response model has a ``next`` link and a ``results`` list."""
+    if op.http_method != "GET" or op.response_kind != "json" or op.response_type is None:
+        return None
+    query = {p.wire_name for p in op.params if p.location == "query"}
+    if not {"page", "page_size"} <= query or op.response_type.kind != "model":
+        return None
+    model = models.get(op.response_type.name)
+    if model is None:
+        return None
+    fields = {f.json_name: f for f in model.fields}
+    results, link = fields.get("results"), fields.get("next")
+    if results is None or link is None or results.type.kind != "list" or results.type.item is None:
+        return None
+    return results.type.item
 
 
 @dataclass(frozen=True)

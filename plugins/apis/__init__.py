@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cvat_gen.plugin_api import BuildContext, OutputFile
@@ -28,6 +29,25 @@ class OperationView:
     keyword: list[ParamView]
     return_annotation: str
     body_type: str
+    iter_name: str = ""  # the lazy page iterator's method name, "" when not paginated
+
+    @property
+    def iter_signature(self) -> str:
+        """The iterator method: the operation's parameters, yielding the page items."""
+        assert self.op.page_item is not None
+        params = [f"{p.name}: {p.annotation}" for p in self.positional]
+        if self.keyword:
+            params.append("*")
+            params += [f"{p.name}: {p.annotation} = {p.default}" for p in self.keyword]
+        params.append("**kwargs: Unpack[CallOptions]")
+        return layout_brackets(f"    def {self.iter_name}(", ["self", *params],
+                               f") -> Iterator[{self.op.page_item.annotation()}]", 4, ":")
+
+    @property
+    def iter_call(self) -> str:
+        args = [f"{p.name}={p.name}" for p in (*self.positional, *self.keyword)] + ["**kwargs"]
+        return layout_brackets(f"        return self.{self.op.method_name}_endpoint.iterate_pages(",
+                               args, ")", 8)
 
     @property
     def signature(self) -> str:
@@ -36,7 +56,7 @@ class OperationView:
         if self.keyword:
             params.append("*")
             params += [f"{p.name}: {p.annotation} = {p.default}" for p in self.keyword]
-        params.append("**kwargs: Any")
+        params.append("**kwargs: Unpack[CallOptions]")
         return layout_brackets(f"    def {self.op.method_name}(", ["self", *params],
                                f") -> {self.return_annotation}", 4, ":")
 
@@ -95,11 +115,23 @@ def _return_annotation(op: Operation) -> str:
     return f"tuple[{inner}, HTTPResponse]"
 
 
-def _view(op: Operation) -> OperationView:
+_SHADOWABLE = re.compile(r"(?<![\w.])(list|dict)\[")
+
+
+def _unshadow(annotation: str, taken: frozenset[str]) -> str:
+    """``list[X]`` -> ``builtins.list[X]`` in a class that has a method named ``list``: inside
+    the class body the method would shadow the builtin for type checkers."""
+    if not taken & {"list", "dict"}:
+        return annotation
+    return _SHADOWABLE.sub(lambda m: f"builtins.{m.group(1)}[" if m.group(1) in taken else m.group(0),
+                           annotation)
+
+
+def _view(op: Operation, taken: frozenset[str] = frozenset()) -> OperationView:
     positional: list[ParamView] = []
     keyword: list[ParamView] = []
     for param in op.params:
-        annotation = _param_annotation(param)
+        annotation = _unshadow(_param_annotation(param), taken)
         if param.required:
             positional.append(ParamView(param.py_name, annotation, ""))
         else:
@@ -107,12 +139,16 @@ def _view(op: Operation) -> OperationView:
     body_type = ""
     if op.body is not None:
         body_type = op.body.type.struct_annotation()
-        annotation = _body_annotation(op.body.type)
+        annotation = _unshadow(_body_annotation(op.body.type), taken)
         if op.body.required:
             positional.append(ParamView(op.body.py_name, annotation, ""))
         else:
             keyword.insert(0, ParamView(op.body.py_name, f"{annotation} | UnsetType", "UNSET"))
-    return OperationView(op, positional, keyword, _return_annotation(op), body_type)
+    iter_name = ""
+    if op.page_item is not None and f"{op.method_name}_iter" not in taken:
+        iter_name = f"{op.method_name}_iter"
+    return OperationView(op, positional, keyword, _unshadow(_return_annotation(op), taken), body_type,
+                         iter_name)
 
 
 def _type_names(api: Api) -> list[str]:
@@ -121,6 +157,8 @@ def _type_names(api: Api) -> list[str]:
         refs = [p.type for p in op.params] + ([op.body.type] if op.body else [])
         if op.response_type is not None:
             refs.append(op.response_type)
+        if op.page_item is not None:
+            refs.append(op.page_item)
         for ref in refs:
             names.update(ref.referenced_classes())
     return sorted(names)
@@ -141,7 +179,8 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
         OutputFile(f"{base}/_api_members.py", context.render("apis/_api_members.py.j2", ir=ir)),
     ]
     for api in ir.apis:
-        views = [_view(op) for op in api.operations]
+        taken = frozenset(op.method_name for op in api.operations)
+        views = [_view(op, taken) for op in api.operations]
         auth_names: dict[tuple[str, ...], str] = {}
         for op in api.operations:
             auth_names.setdefault(op.auth, f"_AUTH_{len(auth_names) + 1}")

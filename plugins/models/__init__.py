@@ -37,6 +37,9 @@ def _field_view(field: Field) -> FieldView:
     if field.decode_required:
         default = ""
     else:
+        # the interface admits UNSET as the model does, so that a model is a valid subtype of
+        # its interface for type checkers (`A | B` is what the model's union class aliases)
+        annotation = f"{annotation} | UnsetType"
         struct = f"{struct} | UnsetType"
         default = "UNSET"
     if field.py_name != field.json_name:
@@ -92,7 +95,8 @@ def _class_header(model: ModelDef) -> str:
 
 
 def _topological(models: tuple[ModelDef, ...]) -> list[ModelDef]:
-    """Base classes must be defined before their subclasses; otherwise alphabetical."""
+    """Base classes (and a union's members) are defined before the classes that use them;
+    otherwise alphabetical."""
     by_name = {m.name: m for m in models}
     done: set[str] = set()
     ordered: list[ModelDef] = []
@@ -100,7 +104,9 @@ def _topological(models: tuple[ModelDef, ...]) -> list[ModelDef]:
     def visit(model: ModelDef, stack: tuple[str, ...] = ()) -> None:
         if model.name in done or model.name in stack:
             return
-        for dependency in (model.base, model.alias_of):
+        # a union's alias names its member classes: they come first (mypy: used-before-def)
+        members = model.union.referenced_classes() if model.kind == "union" and model.union else ()
+        for dependency in (model.base, model.alias_of, *members):
             if dependency in by_name:
                 visit(by_name[dependency], (*stack, model.name))
         done.add(model.name)
@@ -128,10 +134,18 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
               for m in models}
     names = sorted({e.name for e in ir.enums} | {m.name for m in ir.models}
                    | {m.interface for m in ir.models if m.interface and m.kind not in ("alias", "union")})
+    enum_names = {e.name for e in ir.enums}
+    # model classes the interfaces name: imported one by one (a star import from a module
+    # that imports this one leaves names undefined for type checkers)
+    interface_imports = sorted({
+        name for m in models if m.interface and m.kind != "alias"
+        for f in m.fields for name in f.type.referenced_classes() if name not in enum_names
+    })
     base = context.package_path
     return [
         OutputFile(f"{base}/models/_interfaces.py", context.render(
-            "models/_interfaces.py.j2", ir=ir, enums=ir.enums, models=models, fields=views)),
+            "models/_interfaces.py.j2", ir=ir, enums=ir.enums, models=models, fields=views,
+            interface_imports=interface_imports)),
         OutputFile(f"{base}/models/_models.py", context.render(
             "models/_models.py.j2", ir=ir, enums=ir.enums, models=models, fields=views, positional=positional, read_only=read_only,
             allowed=allowed, checks=checks, class_header=_class_header, unions=unions)),

@@ -23,7 +23,10 @@ RUNTIME_MODULES = (
     "endpoint.py",
     "exceptions.py",
     "model_utils.py",
+    "multipart.py",
+    "options.py",
     "rest.py",
+    "retries.py",
     "serialization.py",
     "validation.py",
 )

@@ -8,6 +8,7 @@ re-exported here, where ``cvat_sdk.core`` imports them from.
 from __future__ import annotations
 
 import sys
+import threading
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
@@ -44,6 +45,9 @@ __all__ = [
 ]
 
 
+_COOKIE_LOCK = threading.Lock()
+
+
 def _package_version() -> str:
     package = sys.modules.get(__package__ or "")
     return str(getattr(package, "__version__", None) or "0.0.0")
@@ -59,6 +63,8 @@ class ApiClient(ApiMembers):
     :param pool_threads: kept for compatibility; calls are synchronous.
     :param header_name, header_value, cookie: the openapi-generator spelling of one extra
         default header and a ``Cookie`` string.
+    :param pool_manager: your own ``urllib3.PoolManager``/``ProxyManager`` (proxy, custom
+        TLS); the configured retry policy and timeouts still apply to each request.
     """
 
     _pool: Any = None
@@ -73,6 +79,7 @@ class ApiClient(ApiMembers):
         header_name: str | None = None,
         header_value: str | None = None,
         cookie: str | None = None,
+        pool_manager: Any = None,
     ) -> None:
         if configuration is None:
             configuration = Configuration.get_default_copy()
@@ -80,7 +87,9 @@ class ApiClient(ApiMembers):
         self.pool_threads = pool_threads
         from .rest import RESTClientObject  # urllib3 loads with the first client, not on import
 
-        self.rest_client: RESTClientObject = RESTClientObject(configuration)
+        self.rest_client: RESTClientObject = RESTClientObject(
+            configuration, pool_manager=pool_manager
+        )
         self.default_headers: dict[str, str] = headers if headers is not None else {}
         if header_name is not None:
             self.default_headers[header_name] = header_value  # type: ignore[assignment]
@@ -133,12 +142,20 @@ class ApiClient(ApiMembers):
         """A new dict: the default headers plus a ``Cookie`` header with the stored cookies."""
         headers = dict(self.default_headers)
         if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={m.coded_value}" for k, m in self.cookies.items())
+            # list() copies in one C call: safe while another thread stores a new cookie
+            headers["Cookie"] = "; ".join(
+                f"{k}={m.coded_value}" for k, m in list(self.cookies.items())
+            )
         return headers
 
     def _update_cookies_from_response(self, response: HTTPResponse) -> None:
-        for value in response.headers.getlist("Set-Cookie"):
-            self.cookies.load(value)
+        with _COOKIE_LOCK:
+            for value in response.headers.getlist("Set-Cookie"):
+                self.cookies.load(value)
+
+    def __repr__(self) -> str:
+        """Host only: headers and cookies hold credentials."""
+        return f"{type(self).__name__}(host={self.configuration.host!r})"
 
     def build_origin_header(self, request_host: str | None = None) -> str:
         """``scheme://host[:port]`` of the server, sent as ``Origin`` with CSRF tokens."""
@@ -175,11 +192,11 @@ class ApiClient(ApiMembers):
         configured = self.configuration.auth_settings()
         if not configured:
             return
-        names = configured if auth_settings is None else auth_settings
+        names: Any = configured if auth_settings is None else auth_settings
         for name in names:
-            setting = configured.get(name)
-            if setting:
-                _apply_auth(headers, setting)
+            scheme = configured.get(name)
+            if scheme:
+                _apply_auth(headers, scheme)
                 if name in ("csrfAuth", "csrfHeaderAuth") and "Origin" not in headers:
                     headers["Origin"] = self.build_origin_header(request_host)
 

@@ -81,6 +81,7 @@ class Configuration:
         cert_file: str | None = None,
         key_file: str | None = None,
         retries: Any = None,
+        request_timeout: Any = None,
     ) -> None:
         self._base_path = self._fix_host_url("http://localhost" if host is None else host)
         self.server_index = server_index
@@ -122,8 +123,11 @@ class Configuration:
         self.no_proxy = no_proxy
         self.proxy_headers = proxy_headers
         self.safe_chars_for_path_param = ""
-        # Same default as the openapi-generator client: retry idempotent requests on 502-504.
+        # A urllib3 Retry; the default is the SDK's method-aware policy (see .retries).
         self.retries = retries if retries is not None else _default_retries()
+        # (connect, read) seconds, a number (total) or a urllib3.Timeout; per call,
+        # ``_request_timeout`` overrides it. None waits forever (not recommended).
+        self.request_timeout: Any = (60.0, 120.0) if request_timeout is None else request_timeout
         self.socket_options: list[Any] | None = None
 
     # ---- validation keywords: the schema constraints that are not checked before sending ----
@@ -211,12 +215,12 @@ class Configuration:
 
     @debug.setter
     def debug(self, value: bool) -> None:
-        import http.client
-
+        """Request logging: each request and response (method, URL, headers with secrets
+        masked) at DEBUG level on the package logger. ``http.client``'s own debug print is
+        not turned on, because it writes the raw Authorization and Cookie headers."""
         self._debug = value
         for logger in self.logger.values():
             logger.setLevel(logging.DEBUG if value else logging.WARNING)
-        http.client.HTTPConnection.debuglevel = 1 if value else 0
 
     # ---- auth ----
     def get_api_key_with_prefix(self, identifier: str, *, alias: str | None = None) -> str | None:
@@ -338,8 +342,8 @@ class Configuration:
 
 
 def _default_retries() -> Any:
-    """The old SDK's default: retry 502/503/504 three times. urllib3 is imported here, not
-    at module level, so that importing the package stays cheap."""
-    import urllib3.util
+    """The default policy (2 retries, method-aware; see :mod:`.retries`). urllib3 is imported
+    here, not at module level, so that importing the package stays cheap."""
+    from .retries import RetryPolicy
 
-    return urllib3.util.Retry(total=3, status_forcelist=(502, 503, 504), backoff_factor=0.5)
+    return RetryPolicy()

@@ -21,7 +21,13 @@ import tempfile
 from typing import Any, BinaryIO
 from urllib.parse import unquote
 
-__all__ = ["CHUNK_SIZE", "filename_from_disposition", "safe_filename", "save_response"]
+__all__ = [
+    "CHUNK_SIZE",
+    "filename_from_disposition",
+    "safe_filename",
+    "save_response",
+    "write_response",
+]
 
 CHUNK_SIZE = 1 << 16
 """Bytes read from the socket per write (64 KiB)."""
@@ -141,7 +147,7 @@ def _keep_data_readable(response: Any, path: str) -> None:
         return
     backed = _FILE_BACKED.get(cls)
     if backed is None:
-        base_data: property = cls.data  # type: ignore[attr-defined]
+        base_data: property = cls.data
 
         def data(self: Any) -> Any:
             body = self._body
@@ -163,3 +169,51 @@ def _keep_data_readable(response: Any, path: str) -> None:
         response._cvat_file_path = path
     except (TypeError, AttributeError):  # a response type that can't be extended: no data
         pass
+
+
+def write_response(
+    response: Any, destination: str | os.PathLike[str] | BinaryIO, chunk_size: int = CHUNK_SIZE
+) -> int:
+    """Write the body of ``response`` (from a call with ``_parse_response=False``, so still
+    unread) to ``destination`` in ``chunk_size`` pieces; return the number of bytes.
+
+    A path is written atomically: into a temporary file in the same folder, renamed over
+    the path only when the whole body arrived; on any error (a dropped connection, a body
+    shorter than its Content-Length) the temporary file is removed and nothing is left
+    behind. A file object is written to as the chunks arrive (its atomicity is the
+    caller's). The connection goes back to the pool either way."""
+    written = 0
+    try:
+        if isinstance(destination, (str, os.PathLike)):
+            path = os.fspath(destination)
+            folder = os.path.dirname(os.path.abspath(path))
+            fd, tmp = tempfile.mkstemp(prefix=".part-", dir=folder)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    written = _copy(response, out, chunk_size)
+                os.replace(tmp, path)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        else:
+            written = _copy(response, destination, chunk_size)
+    finally:
+        release = getattr(response, "release_conn", None)
+        if release is not None:
+            release()
+    return written
+
+
+def _copy(response: Any, out: Any, chunk_size: int) -> int:
+    body = getattr(response, "_body", None)
+    if body:
+        out.write(body)
+        return len(body)
+    written = 0
+    for chunk in response.stream(chunk_size):
+        out.write(chunk)
+        written += len(chunk)
+    return written

@@ -10,7 +10,7 @@ and shared by all clients, so a call costs little more than the HTTP round trip.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping, Sequence
 from urllib.parse import quote, urlencode
 
 from .exceptions import ApiTypeError, ApiValueError, exception_for_status
@@ -51,7 +51,9 @@ CONTROL_KWARGS: tuple[str, ...] = (
     "_spec_property_naming",
     "_request_auths",
 )
-_CONTROL = frozenset(CONTROL_KWARGS)
+# ``_retries`` (an int or a urllib3 Retry; 0 turns retrying off) is an addition of this SDK.
+EXTRA_CONTROL_KWARGS: tuple[str, ...] = ("_retries",)
+_CONTROL = frozenset(CONTROL_KWARGS + EXTRA_CONTROL_KWARGS)
 _NO_BODY: Any = object()
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "OPTIONS"})
 _SIMPLE = (int, str, float, bool)
@@ -74,7 +76,9 @@ class _Frozen:
         return tuple(getattr(self, f) for f in self._fields)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and self._values() == other._values()  # type: ignore[attr-defined]
+        return isinstance(other, _Frozen) and type(other) is type(self) and (
+            self._values() == other._values()
+        )
 
     def __hash__(self) -> int:
         return hash(_freeze(self._values()))
@@ -100,6 +104,17 @@ class Param(_Frozen):
     ``explode=False`` sends a list as one comma-separated value; ``enum`` lists the allowed
     values of a plain str param; ``validations`` are the schema's constraints, as cvat-sdk's
     ``{"regex": {"pattern": ...}}`` (checked client-side, see the ``validation`` module)."""
+
+    # declared for type checkers (the values are set in __init__, into the slots)
+    name: str
+    location: str
+    type: str
+    required: bool
+    wire_name: str
+    explode: bool
+    nullable: bool
+    enum: tuple[str, ...]
+    validations: dict[str, Any]
 
     __slots__ = (
         "name",
@@ -142,6 +157,23 @@ class Param(_Frozen):
 
 class EndpointSpec(_Frozen):
     """Everything about one operation, as data (see docs/internals.md)."""
+
+    # declared for type checkers (the values are set in __init__, into the slots)
+    name: str
+    operation_id: str
+    path: str
+    http_method: str
+    params: tuple[Param, ...]
+    request_content_types: tuple[str, ...]
+    response_type: str | None
+    response_kind: str
+    accept: tuple[str, ...]
+    auth: tuple[str, ...]
+    deprecated: str | None
+    deprecated_params: dict[str, str]
+    servers: tuple[str, ...]
+    status_responses: dict[int, tuple[str | None, ...]]
+    _compiled: Any
 
     __slots__ = (
         "name",
@@ -201,7 +233,7 @@ class EndpointSpec(_Frozen):
 
     def compiled(self) -> "_Compiled":
         """The precomputed tables of this spec (built once, shared by all clients)."""
-        c = self._compiled
+        c: _Compiled | None = self._compiled
         if c is None:
             c = _Compiled(self)
             object.__setattr__(self, "_compiled", c)
@@ -251,7 +283,7 @@ class _Compiled:
             for p in spec.params
             if p.type.startswith("list[") and p.location != "body"
         }
-        self.settings = {
+        self.settings: dict[str, Any] = {
             "response_type": spec.response_type,
             "response_schema": spec.response_type,
             "response_kind": spec.response_kind,
@@ -303,7 +335,7 @@ class _Compiled:
             return
         from .validation import check_json, check_value
 
-        disabled = getattr(config, "_disabled_client_side_validations", frozenset())
+        disabled: frozenset[str] = getattr(config, "_disabled_client_side_validations", frozenset())
         if raw is not None:
             check_json(self.types[p.name], raw, disabled, self.spec.operation_id, p.name)
         else:
@@ -481,6 +513,30 @@ class Endpoint:
         """
         return self._call(kwargs, 4)
 
+    def iterate_pages(self, **kwargs: Any) -> Iterator[Any]:
+        """Lazily yield the ``results`` of each page of a paginated list operation.
+
+        Pages are requested one at a time (``page`` = the given one or 1, then +1) and only
+        when the previous page's items are used up; iteration ends when the server's ``next``
+        link is null or a page is empty (so a server that always sends ``next`` can't loop
+        forever over empty pages). Options like ``_request_timeout`` apply to every page."""
+        from msgspec import UNSET
+
+        page = kwargs.pop("page", None)
+        page = 1 if page is None or page is UNSET else int(page)
+        return self._pages(page, kwargs)
+
+    def _pages(self, page: int, kwargs: dict[str, Any]) -> Iterator[Any]:
+        while True:
+            data, _ = self._call({**kwargs, "page": page}, 4)
+            results = getattr(data, "results", None) if data is not None else None
+            if not results:
+                return
+            yield from results
+            if getattr(data, "next", None) is None:
+                return
+            page += 1
+
     # The hot path: keep it flat, no helper calls for the common cases.
     def _call(self, kwargs: dict[str, Any], stacklevel: int) -> tuple[Any, HTTPResponse]:
         c = self._c
@@ -495,6 +551,7 @@ class Endpoint:
         timeout: Any = None
         content_type: str | None = None
         request_auths: Any = None
+        retries: Any = None
         path_values: dict[str, str] | None = None
         query: list[tuple[str, str]] | None = None
         header_values: dict[str, Any] | None = None
@@ -522,6 +579,8 @@ class Endpoint:
                 content_type = value
             elif name == "_request_auths":
                 request_auths = value
+            elif name == "_retries":
+                retries = value
             elif name == "_async_call" and value:
                 raise ApiValueError(
                     "_async_call=True is not supported: the client is synchronous; "
@@ -626,7 +685,8 @@ class Endpoint:
                     body = _coerce_body(c, body)
                 if validate_in and client.configuration.client_side_validation:
                     c.check_body(None, client.configuration, body)
-                fields = form_fields(_body_items(body))
+                # multipart: open disk files stream from disk (.multipart), never read whole
+                fields = form_fields(_body_items(body), stream=lowered.startswith("multipart/"))
                 if not lowered.startswith("multipart/"):
                     multipart = False
                     headers["Content-Type"] = ctype
@@ -645,7 +705,7 @@ class Endpoint:
                 )
                 headers["Content-Type"] = ctype
         elif c.send_content_type:
-            headers["Content-Type"] = content_type or c.content_type  # as the old SDK did
+            headers["Content-Type"] = content_type or c.content_type or ""  # as the old SDK did
 
         # ---- url & auth ----
         config = client.configuration
@@ -682,6 +742,7 @@ class Endpoint:
             encode_multipart=multipart,
             preload_content=preload,
             timeout=_timeout(timeout) if timeout is not None else None,
+            retries=retries,
         )
         client.last_response = response
         if "Set-Cookie" in response.headers:
@@ -689,7 +750,10 @@ class Endpoint:
         status = response.status
         if not 200 <= status <= 299:
             if check:
-                raise exception_for_status(status)(http_resp=response)
+                error = exception_for_status(status)(http_resp=response)
+                error.method, error.url = spec.http_method, url
+                error.operation_id = spec.operation_id
+                raise error
             if parse:  # _check_status=False: the error body, never a parse error
                 from .decoding import error_data
 
@@ -758,7 +822,7 @@ def _check_param(c: _Compiled, p: Param, value: Any, config: Any = None) -> Any:
     if p.validations and getattr(config, "client_side_validation", True):
         from .validation import check_param
 
-        disabled = getattr(config, "_disabled_client_side_validations", frozenset())
+        disabled: frozenset[str] = getattr(config, "_disabled_client_side_validations", frozenset())
         check_param(p, tp, value, disabled, c.spec.operation_id)
     return value
 

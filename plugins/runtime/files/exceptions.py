@@ -88,12 +88,21 @@ class ApiKeyError(OpenApiException, KeyError):
 
 class ApiException(OpenApiException):
     """An HTTP request failed: carries ``status``, ``reason``, ``body`` (decoded text) and
-    ``headers`` of the response when one is given."""
+    ``headers`` of the response when one is given, and, when the SDK sent the request,
+    ``method``, ``url`` and ``operation_id``, so that the message says what failed.
+
+    ``str()`` masks secrets (Set-Cookie and the like, secret query values) and shows at most
+    :attr:`BODY_EXCERPT` characters of the body; ``.body`` keeps all of it."""
+
+    BODY_EXCERPT = 1000
 
     status: int | None
     reason: str | None
     body: str | None
     headers: Any
+    method: str | None = None
+    url: str | None = None
+    operation_id: str | None = None
 
     def __init__(
         self, status: int | None = None, reason: str | None = None, http_resp: Any = None
@@ -110,11 +119,21 @@ class ApiException(OpenApiException):
             self.headers = None
 
     def __str__(self) -> str:
+        from .retries import redact_headers, redact_text, redact_url
+
         text = f"Status Code: {self.status}\nReason: {self.reason}\n"
+        if self.method or self.url:
+            text += f"Request: {self.method or ''} {redact_url(self.url or '')}"
+            if self.operation_id:
+                text += f" (operation {self.operation_id})"
+            text += "\n"
         if self.headers:
-            text += f"HTTP response headers: {self.headers}\n"
+            text += f"HTTP response headers: {redact_headers(self.headers)}\n"
         if self.body:
-            text += f"HTTP response body: {self.body}\n"
+            body = self.body
+            if len(body) > self.BODY_EXCERPT:
+                body = body[: self.BODY_EXCERPT] + f"... ({len(self.body)} characters)"
+            text += f"HTTP response body: {redact_text(body)}\n"
         return text
 
 

@@ -132,7 +132,7 @@ class _ModelInfo:
 
     __slots__ = ("py_to_wire", "wire_names", "fields", "required", "file_fields", "_types")
 
-    def __init__(self, cls: type) -> None:
+    def __init__(self, cls: Any) -> None:
         names: tuple[str, ...] = cls.__struct_fields__
         wires: tuple[str, ...] = cls.__struct_encode_fields__
         defaults: tuple[Any, ...] = cls.__struct_defaults__
@@ -186,7 +186,7 @@ def _is_file(value: Any) -> bool:
     return isinstance(value, io.IOBase) or (hasattr(value, "read") and not isinstance(value, type))
 
 
-class ModelMeta(_StructMeta):  # type: ignore[misc, valid-type]
+class ModelMeta(_StructMeta):  # type: ignore[misc]
     """Metaclass of the models; its ``__call__`` is the user-facing constructor."""
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
@@ -268,17 +268,17 @@ class OpenApiModel(msgspec.Struct, kw_only=True, omit_defaults=True, gc=False, m
     (set by the generator; checked before sending, see the ``validation`` module)."""
 
     @_ClassProperty
-    def attribute_map(cls) -> dict[str, str]:  # type: ignore[misc]
+    def attribute_map(cls: Any) -> dict[str, str]:
         """python name -> JSON name."""
         return dict(_info(cls).py_to_wire)
 
     @_ClassProperty
-    def openapi_types(cls) -> dict[str, tuple[Any, ...]]:  # type: ignore[misc]
+    def openapi_types(cls: Any) -> dict[str, tuple[Any, ...]]:
         """python name -> (resolved type,), in the style of the old ``openapi_types``."""
         return {name: (tp,) for name, tp in _info(cls).types(cls).items()}
 
     @_ClassProperty
-    def _required(cls) -> frozenset[str]:  # type: ignore[misc]
+    def _required(cls: Any) -> frozenset[str]:
         """Fields the constructor and the decoder require."""
         return _info(cls).required
 
@@ -336,12 +336,41 @@ class OpenApiModel(msgspec.Struct, kw_only=True, omit_defaults=True, gc=False, m
         return result
 
     def to_str(self) -> str:
+        """The fields as pprint shows them, with secret-named fields masked (see __repr__)."""
         import pprint
 
-        return pprint.pformat(self.to_dict())
+        return pprint.pformat(_masked(self.to_dict()))
 
     def __str__(self) -> str:
         return self.to_str()
+
+    def __repr__(self) -> str:
+        """Set fields only; values of secret-named fields (password, token, key, secret...)
+        are shown as ``'***'``, so that a logged or printed model never leaks them."""
+        shown = ", ".join(
+            f"{n}={'***' if _SECRET_FIELD.search(n) else repr(getattr(self, n))}"
+            for n in self.__struct_fields__
+            if getattr(self, n) is not UNSET
+        )
+        return f"{type(self).__name__}({shown})"
+
+
+_SECRET_FIELD = re.compile(
+    r"(?:^|_)(?:password\d*|passwd|key|token|secret|api_key|access_token|sessionid|csrftoken)"
+    r"(?:$|_|\d)",
+    re.IGNORECASE,
+)
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: ("***" if isinstance(k, str) and _SECRET_FIELD.search(k) and v else _masked(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
 
 
 def _to_python(value: Any) -> Any:
@@ -356,7 +385,7 @@ def _to_python(value: Any) -> Any:
     return value
 
 
-class ModelNormal(OpenApiModel):
+class ModelNormal(OpenApiModel):  # type: ignore[metaclass]
     """Base of ordinary (``type: object``) models. The name is cvat-sdk's: ``cvat_sdk.core``
     tests ``isinstance(x, ModelNormal)``."""
 
@@ -377,7 +406,8 @@ class _ModelEnumMeta(enum.EnumType):
     @property
     def allowed_values(cls) -> dict[tuple[str], dict[str, str]]:
         """``{("value",): {NAME: value}}`` as the old generated enums (core asserts on it)."""
-        return {("value",): {member.name: member.value for member in cls}}  # type: ignore[attr-defined]
+        members: Any = cls
+        return {("value",): {member.name: member.value for member in members}}
 
     @property
     def openapi_types(cls) -> dict[str, tuple[type]]:
@@ -721,9 +751,10 @@ def to_json(obj: Any, *, read_files: bool = True) -> Any:
 
 def model_to_dict(model_instance: Any, serialize: bool = True) -> dict[str, Any]:
     """``serialize=True``: JSON names (see :func:`to_json`); else :meth:`OpenApiModel.to_dict`."""
-    if serialize:
-        return to_json(model_instance, read_files=False)
-    return model_instance.to_dict()
+    result: dict[str, Any] = (
+        to_json(model_instance, read_files=False) if serialize else model_instance.to_dict()
+    )
+    return result
 
 
 # --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ argument juggling, to keep per-call overhead low.
 
 from __future__ import annotations
 
+import logging
 import ssl
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlencode, urlparse
@@ -16,6 +17,16 @@ from urllib.parse import urlencode, urlparse
 import urllib3
 
 from .exceptions import ApiException, ApiValueError, exception_for_status
+from .retries import (
+    DEFAULT_TIMEOUT,
+    RetryPolicy,
+    body_is_replayable,
+    redact_headers,
+    redact_url,
+    retries_for_call,
+)
+
+_log = logging.getLogger(__name__.rpartition(".")[0] or __name__)
 
 __all__ = ["RESTClientObject", "RESTResponse", "should_bypass_proxies"]
 
@@ -77,13 +88,28 @@ def _verb(method: str) -> Any:
 class RESTClientObject:
     """Sends HTTP requests and turns non-2xx responses into ``ApiException`` subclasses."""
 
-    def __init__(self, configuration: Any, pools_size: int = 4, maxsize: int | None = None) -> None:
+    def __init__(
+        self,
+        configuration: Any,
+        pools_size: int = 4,
+        maxsize: int | None = None,
+        *,
+        pool_manager: urllib3.PoolManager | None = None,
+    ) -> None:
+        """``pool_manager``: your own ``urllib3.PoolManager`` or ``ProxyManager`` (proxies,
+        custom TLS, adapters); the TLS/proxy settings of ``configuration`` are then unused,
+        but its retry policy and timeouts still apply per request."""
+        self._config = configuration
+        self._timeout_source: Any = _UNSET
+        self._timeout: urllib3.Timeout | None = None
+        self.pool_manager: urllib3.PoolManager
+        if pool_manager is not None:
+            self.pool_manager = pool_manager
+            return
         cert_reqs = ssl.CERT_REQUIRED if configuration.verify_ssl else ssl.CERT_NONE
         extra: dict[str, Any] = {}
         if configuration.assert_hostname is not None:
             extra["assert_hostname"] = configuration.assert_hostname
-        if configuration.retries is not None:
-            extra["retries"] = configuration.retries
         if configuration.socket_options is not None:
             extra["socket_options"] = configuration.socket_options
         if maxsize is None:
@@ -97,7 +123,6 @@ class RESTClientObject:
             key_file=configuration.key_file,
             **extra,
         )
-        self.pool_manager: urllib3.PoolManager
         if configuration.proxy and not should_bypass_proxies(
             configuration.host, no_proxy=configuration.no_proxy or ""
         ):
@@ -113,16 +138,49 @@ class RESTClientObject:
         method: str,
         url: str,
         headers: Mapping[str, str],
-        body: bytes | str | None = None,
+        body: Any = None,
         fields: Sequence[tuple[str, Any]] | None = None,
         encode_multipart: bool = True,
         preload_content: bool = True,
         timeout: urllib3.Timeout | None = None,
+        retries: Any = None,
     ) -> urllib3.HTTPResponse:
-        """Send one request; ``fields`` (form data) replace ``body``. Never checks the status."""
+        """Send one request; ``fields`` (form data) replace ``body``. Never checks the status.
+
+        ``timeout`` None means the configured default (``Configuration.request_timeout``),
+        never "wait forever". ``retries`` None means ``Configuration.retries``; an int is a
+        number of retries under that policy. A body that can't be rewound is sent once."""
+        config = self._config
+        if timeout is None:
+            source = getattr(config, "request_timeout", DEFAULT_TIMEOUT)
+            if source is not self._timeout_source:
+                self._timeout = make_timeout(source)
+                self._timeout_source = source
+            timeout = self._timeout
+        policy = config.retries if retries is None else retries_for_call(config.retries, retries)
+        if policy is None:
+            policy = RetryPolicy()
+        if body is not None and type(body) is not bytes and not body_is_replayable(body):
+            policy = retries_for_call(policy, 0)
+        if _log.isEnabledFor(logging.DEBUG):
+            _log.debug(
+                "%s %s headers=%s", method, redact_url(url), redact_headers(headers)
+            )
+        streamed = None
+        if fields is not None and encode_multipart:
+            from .multipart import MultipartBody, has_streamed_file
+
+            if has_streamed_file(fields):
+                streamed = body = MultipartBody(fields)
+                fields = None
+                headers = {
+                    **{k: v for k, v in headers.items() if k.lower() != "content-type"},
+                    "Content-Type": streamed.content_type,
+                    "Content-Length": str(streamed.length),
+                }
         try:
             if fields is not None:
-                return self.pool_manager.request(
+                response: Any = self.pool_manager.request(
                     method,
                     url,
                     fields=fields,
@@ -130,17 +188,36 @@ class RESTClientObject:
                     headers=headers,
                     preload_content=preload_content,
                     timeout=timeout,
+                    retries=policy,
                 )
-            return self.pool_manager.urlopen(
-                method,
-                url,
-                body=body,
-                headers=headers,
-                preload_content=preload_content,
-                timeout=timeout,
-            )
+            else:
+                response = self.pool_manager.urlopen(
+                    method,
+                    url,
+                    body=body,
+                    headers=headers,
+                    preload_content=preload_content,
+                    timeout=timeout,
+                    retries=policy,
+                )
         except urllib3.exceptions.SSLError as e:
             raise ApiException(status=0, reason=f"{type(e).__name__}\n{e}") from e
+        except urllib3.exceptions.HTTPError as e:
+            _name_the_request(e, method, url)
+            raise
+        finally:
+            if streamed is not None:
+                streamed.close()
+        if _log.isEnabledFor(logging.DEBUG):
+            _log.debug(
+                "%s %s -> %s headers=%s",
+                method,
+                redact_url(url),
+                response.status,
+                redact_headers(response.headers),
+            )
+        result: urllib3.HTTPResponse = response
+        return result
 
     @staticmethod
     def check_status(response: urllib3.HTTPResponse) -> None:
@@ -191,7 +268,11 @@ class RESTClientObject:
                 content_type = headers["Content-Type"] = "application/json"
             if content_type is None or "json" in content_type.lower():
                 if body is not None:
-                    raw_body = body if isinstance(body, bytes) else _json_encode(body)
+                    raw_body = (
+                        bytes(body)
+                        if isinstance(body, (bytes, bytearray, memoryview))
+                        else _json_encode(body)
+                    )
                 elif post_params and method == "POST":
                     raw_body = _json_encode(
                         dict(post_params) if not isinstance(post_params, Mapping) else post_params
@@ -202,7 +283,11 @@ class RESTClientObject:
             elif content_type.lower().startswith("multipart/form-data"):
                 _drop_header(headers, "Content-Type")  # urllib3 writes it, with the boundary
                 fields = _as_items(post_params)
-            elif isinstance(body, (bytes, bytearray, str)) or hasattr(body, "read"):
+            elif (
+                isinstance(body, (bytes, bytearray, str, memoryview))
+                or hasattr(body, "read")
+                or hasattr(body, "__next__")  # a generator of chunks: streamed, never retried
+            ):
                 raw_body = body
             elif body is None and not post_params:
                 raw_body = None
@@ -222,8 +307,10 @@ class RESTClientObject:
             preload_content=_parse_response,
             timeout=timeout,
         )
-        if _check_status:
-            self.check_status(response)
+        if _check_status and not 200 <= response.status <= 299:
+            error = exception_for_status(response.status)(http_resp=response)
+            error.method, error.url = method, url
+            raise error
         return response
 
     # The verb methods keep the keyword names of the openapi-generator client, which
@@ -237,11 +324,23 @@ class RESTClientObject:
     PATCH = _verb("PATCH")
 
 
+_UNSET: Any = object()
+
+
+def _name_the_request(error: Exception, method: str, url: str) -> None:
+    """Add the method and the (masked) URL to a transport error's message, so that "Connection
+    refused" says which host; the exception keeps its urllib3 type (callers catch those)."""
+    note = f"while sending {method} {redact_url(url)}"
+    add_note = getattr(error, "add_note", None)
+    if add_note is not None and note not in getattr(error, "__notes__", ()):
+        add_note(note)
+
+
 def _header(headers: Mapping[str, Any], name: str) -> str | None:
     lname = name.lower()
     for key, value in headers.items():
         if key.lower() == lname:
-            return value
+            return str(value)
     return None
 
 
@@ -288,6 +387,7 @@ def should_bypass_proxies(url: str, no_proxy: str | None = None) -> bool:
                     return True
             except ValueError:
                 continue
-    from urllib.request import proxy_bypass_environment
+    import urllib.request
 
-    return bool(proxy_bypass_environment(parsed.hostname, {"no": no_proxy}))
+    bypass: Any = getattr(urllib.request, "proxy_bypass_environment")
+    return bool(bypass(parsed.hostname, {"no": no_proxy}))

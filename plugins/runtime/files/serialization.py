@@ -90,7 +90,7 @@ def _param_str(value: Any) -> str:
     if isinstance(value, str):
         return str.__str__(value)  # the value of a str enum, not "Enum.NAME"
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     if hasattr(value, "value") and not isinstance(value, (int, float)):
         return str(value.value)
     return str(value)
@@ -114,6 +114,8 @@ def _file_tuple(name: str, value: Any) -> tuple[str, bytes, str]:
 def _form_value(name: str, value: Any) -> Any:
     from .model_utils import OpenApiModel, _is_file
 
+    if isinstance(value, _Deferred):
+        return (name, value, "")  # replaced by a streamed file part in form_fields
     if _is_file(value):
         return _file_tuple(name, value)
     if isinstance(value, (bytes, bytearray)):
@@ -130,8 +132,13 @@ def _form_value(name: str, value: Any) -> Any:
     return _param_str(value)
 
 
-def form_fields(items: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    """Form fields of a body: files become file parts, lists ``name[i]`` parts, scalars text."""
+def form_fields(items: Iterable[tuple[str, Any]], stream: bool = False) -> list[tuple[str, Any]]:
+    """Form fields of a body: files become file parts, lists ``name[i]`` parts, scalars text.
+
+    ``stream=True``: an open disk file is not read here; its part holds a
+    :class:`.multipart.StreamedFile` and the body is streamed from disk when sent."""
+    if stream:
+        return [_streamed(f) for f in form_fields(_defer_files(items))]
     fields: list[tuple[str, Any]] = []
     for name, value in items:
         if value is None:
@@ -145,6 +152,53 @@ def form_fields(items: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
         else:
             fields.append((name, _form_value(name, value)))
     return fields
+
+
+class _Deferred:
+    """An open disk file kept unread by :func:`form_fields` (``stream=True``)."""
+
+    __slots__ = ("file",)
+
+    def __init__(self, file: Any) -> None:
+        self.file = file
+
+
+def _disk_file(value: Any) -> bool:
+    from .model_utils import _is_file
+
+    if not _is_file(value) or getattr(value, "closed", False):
+        return False
+    try:
+        value.fileno()
+        return bool(value.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _defer_files(items: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for name, value in items:
+        if isinstance(value, list):
+            value = [_Deferred(v) if _disk_file(v) else v for v in value]
+        elif _disk_file(value):
+            value = _Deferred(value)
+        out.append((name, value))
+    return out
+
+
+def _streamed(field: tuple[str, Any]) -> tuple[str, Any]:
+    import mimetypes
+    import os
+
+    from .multipart import StreamedFile
+
+    name, value = field
+    if not isinstance(value, tuple) or len(value) != 3 or not isinstance(value[1], _Deferred):
+        return field
+    file = value[1].file
+    filename = os.path.basename(str(getattr(file, "name", name)))
+    mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return name, (filename, StreamedFile(file), mime)
 
 
 def _body_items(body: Any) -> list[tuple[str, Any]]:
@@ -171,4 +225,5 @@ def _encode_json(value: Any) -> bytes:
         from .model_utils import _enc_hook
 
         _json_encoder = msgspec.json.Encoder(enc_hook=_enc_hook)
-    return _json_encoder.encode(value)
+    encoded: bytes = _json_encoder.encode(value)
+    return encoded

@@ -44,7 +44,7 @@ _META = {
 _NUMERIC = frozenset({"ge", "le", "gt", "lt"})
 _LENGTH = frozenset({"min_length", "max_length"})
 
-_cache: dict[tuple[Any, frozenset[str]], Any] = {}
+_cache: dict[tuple[Any, ...], Any] = {}
 _NOTHING: Any = object()  # "no validator": cached like a type
 
 

@@ -11,8 +11,11 @@ from ..api_client import ApiBase, Endpoint, EndpointSpec, Param
 
 if TYPE_CHECKING:
     from datetime import date, datetime
+    from typing import Unpack
 
     from urllib3 import HTTPResponse
+
+    from ..options import CallOptions
 
     from ..models import (
         StorageContent,
@@ -59,7 +62,7 @@ class StoragesApi(ApiBase):
         id: int,
         *,
         manifest_path: str | UnsetType = UNSET,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> tuple[None, HTTPResponse]:
         """storages_retrieve_content
 
@@ -87,7 +90,7 @@ class StoragesApi(ApiBase):
         id: int,
         *,
         prefix: str | UnsetType = UNSET,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> tuple[StorageContent | None, HTTPResponse]:
         """storages_retrieve_content_v2
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING, Any
 
 from msgspec import UNSET, UnsetType
@@ -11,8 +12,11 @@ from ..api_client import ApiBase, Endpoint, EndpointSpec, Param
 
 if TYPE_CHECKING:
     from datetime import date, datetime
+    from typing import Unpack
 
     from urllib3 import HTTPResponse
+
+    from ..options import CallOptions
 
     from ..models import (
         DataRequest,
@@ -97,7 +101,7 @@ class TasksApi(ApiBase):
     def create(
         self,
         task_write_request: TaskWriteRequest | dict[str, Any],
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> tuple[TaskRead | None, HTTPResponse]:
         """Create a task
 
@@ -122,7 +126,7 @@ class TasksApi(ApiBase):
         data_request: DataRequest | dict[str, Any],
         *,
         upload_start: bool | None | UnsetType = UNSET,
-        **kwargs: Any,
+        **kwargs: Unpack[CallOptions],
     ) -> tuple[RqId | str | None, HTTPResponse]:
         """tasks_create_data
 
@@ -154,8 +158,8 @@ class TasksApi(ApiBase):
         x_organization: str | None | UnsetType = UNSET,
         page: int | UnsetType = UNSET,
         _from: datetime | UnsetType = UNSET,
-        ids: list[int] | UnsetType = UNSET,
-        **kwargs: Any,
+        ids: builtins.list[int] | UnsetType = UNSET,
+        **kwargs: Unpack[CallOptions],
     ) -> tuple[PaginatedTaskList | None, HTTPResponse]:
         """List tasks
 
@@ -180,7 +184,11 @@ class TasksApi(ApiBase):
             **kwargs,
         )
 
-    def retrieve_preview(self, id: int, **kwargs: Any) -> tuple[bytes | None, HTTPResponse]:
+    def retrieve_preview(
+        self,
+        id: int,
+        **kwargs: Unpack[CallOptions],
+    ) -> tuple[bytes | None, HTTPResponse]:
         """tasks_retrieve_preview
 
         `GET /api/tasks/{id}/preview`

@@ -13,16 +13,24 @@ from typing import TYPE_CHECKING, Any
 from ..model_utils import IModelData, ModelEnum
 
 if TYPE_CHECKING:
-    from ._models import *  # noqa: F403
+    from msgspec import UnsetType
+
+    from ._models import (
+        BasicUser,
+        Group,
+        Member,
+        TaskRead,
+        TaskReadOwner,
+    )
 
 __all__ = [
     "NullEnum",
     "ShapeType",
     "IBasicUser",
     "IDataRequest",
+    "IRqId",
     "IGroup",
     "IPaginatedTaskList",
-    "IRqId",
     "IStorageContent",
     "ITaskRead",
     "ITaskWriteRequest",
@@ -47,7 +55,7 @@ class IBasicUser(IModelData):
     """Fields of BasicUser"""
 
     __slots__ = ()
-    id: int
+    id: int | UnsetType
     """Read-only."""
     username: str
 
@@ -57,25 +65,8 @@ class IDataRequest(IModelData):
 
     __slots__ = ()
     image_quality: int
-    client_files: list[bytes]
-    job_file_mapping: list[list[str]]
-
-
-class IGroup(IModelData):
-    """Fields of Group"""
-
-    __slots__ = ()
-    kind: str
-    name: str
-
-
-class IPaginatedTaskList(IModelData):
-    """Fields of PaginatedTaskList"""
-
-    __slots__ = ()
-    count: int
-    next: str | None
-    results: list[TaskRead]
+    client_files: list[bytes] | UnsetType
+    job_file_mapping: list[list[str]] | UnsetType
 
 
 class IRqId(IModelData):
@@ -85,12 +76,29 @@ class IRqId(IModelData):
     rq_id: str
 
 
+class IGroup(IModelData):
+    """Fields of Group"""
+
+    __slots__ = ()
+    kind: str
+    name: str | UnsetType
+
+
+class IPaginatedTaskList(IModelData):
+    """Fields of PaginatedTaskList"""
+
+    __slots__ = ()
+    count: int
+    next: str | None | UnsetType
+    results: list[TaskRead]
+
+
 class IStorageContent(IModelData):
     """Fields of StorageContent"""
 
     __slots__ = ()
     content: list[dict[str, Any]]
-    next: str | None
+    next: str | None | UnsetType
 
 
 class ITaskRead(IModelData):
@@ -101,20 +109,20 @@ class ITaskRead(IModelData):
     """Read-only."""
     name: str
     """The task's name"""
-    status: str
+    status: str | UnsetType
     """One of: 'rectangle', 'polygon'.
 
     Read-only."""
-    mode: str
+    mode: str | UnsetType
     """One of: 'annotation', 'interpolation'."""
-    shape: ShapeType
-    shape_or_null: ShapeType | None
-    owner: TaskReadOwner | None
-    created: datetime
-    conv_mask_to_poly: bool
-    labels: list[str]
-    members: list[BasicUser | Group | None]
-    external_id: int | str
+    shape: ShapeType | UnsetType
+    shape_or_null: ShapeType | None | UnsetType
+    owner: TaskReadOwner | None | UnsetType
+    created: datetime | UnsetType
+    conv_mask_to_poly: bool | UnsetType
+    labels: list[str] | UnsetType
+    members: list[BasicUser | Group | None] | UnsetType
+    external_id: int | str | UnsetType
 
 
 class ITaskWriteRequest(IModelData):
@@ -122,5 +130,5 @@ class ITaskWriteRequest(IModelData):
 
     __slots__ = ()
     name: str
-    owner_id: int | None
-    shape: ShapeType
+    owner_id: int | None | UnsetType
+    shape: ShapeType | UnsetType

@@ -18,11 +18,11 @@ from ._interfaces import *  # noqa: F403
 __all__ = [
     "BasicUser",
     "DataRequest",
+    "RqId",
     "DataResponse",
     "Group",
     "Member",
     "PaginatedTaskList",
-    "RqId",
     "StorageContent",
     "TaskRead",
     "TaskReadOwner",
@@ -47,6 +47,13 @@ class DataRequest(Model, IDataRequest, kw_only=True):
     client_files: list[Any] | UnsetType = UNSET
     job_file_mapping: list[list[str]] | UnsetType = UNSET
     _positional: ClassVar[tuple[str, ...]] = ("image_quality",)
+
+
+class RqId(Model, IRqId, kw_only=True):
+    """RqId"""
+
+    rq_id: str
+    _positional: ClassVar[tuple[str, ...]] = ("rq_id",)
 
 
 if TYPE_CHECKING:
@@ -101,13 +108,6 @@ class PaginatedTaskList(Model, IPaginatedTaskList, kw_only=True):
     next: str | None | UnsetType = UNSET
     results: list[TaskRead]
     _positional: ClassVar[tuple[str, ...]] = ("count", "results")
-
-
-class RqId(Model, IRqId, kw_only=True):
-    """RqId"""
-
-    rq_id: str
-    _positional: ClassVar[tuple[str, ...]] = ("rq_id",)
 
 
 class StorageContent(Model, IStorageContent, kw_only=True):
