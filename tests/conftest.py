@@ -281,6 +281,14 @@ def import_built(schema_id: str, alias: str, links: Path) -> ModuleType:
     return import_generated(links, f"{alias}.api_client")
 
 
+def built_location(sdk: ModuleType) -> tuple[Path, str]:
+    """Where the shared build behind a fixture SDK really is, and its package name there
+    (`sdk270` imports it through a symlink; a subprocess or mypy needs the real folder)."""
+    init = Path(sdk.__file__).resolve()
+    root = init.parents[2]
+    return root, ".".join(init.parent.relative_to(root).parts)
+
+
 def build(schema: Path | str, output: Path, package: str = "cvat_sdk.api_client", **overrides: object):
     from cvat_gen.config import BuildConfig
     from cvat_gen.pipeline import run_build

@@ -10,6 +10,8 @@ import textwrap
 from pathlib import Path
 from types import ModuleType
 
+from tests.conftest import built_location
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -22,8 +24,7 @@ def _mypy(args: list[str], cwd: Path, mypypath: Path) -> subprocess.CompletedPro
 
 
 def test_call_options_and_iterators_are_typed(sdk270: ModuleType, tmp_path: Path) -> None:
-    root = Path(sdk270.__file__).resolve().parents[2]
-    pkg = sdk270.__name__
+    root, pkg = built_location(sdk270)
     usage = tmp_path / "usage.py"
     usage.write_text(textwrap.dedent(f"""
         from {pkg} import ApiClient
@@ -45,15 +46,15 @@ def test_call_options_and_iterators_are_typed(sdk270: ModuleType, tmp_path: Path
 def test_whole_package_passes_mypy_strict(sdk270: ModuleType, tmp_path: Path) -> None:
     from tests.conftest import SCHEMAS, build
 
-    roots = [Path(sdk270.__file__).resolve().parents[2]]
-    packages = [sdk270.__name__]
-    for schema, package in ((SCHEMAS / "cvat-2.61.0.json", "strict261.api_client"),
-                            (SCHEMAS / "oss" / "cvat-2.5.2.yml", "strict252.api_client")):
-        out = tmp_path / package.split(".")[0]
-        build(schema, out, package=package)
+    root, package = built_location(sdk270)
+    roots, packages = [root], [package]
+    for schema, other in ((SCHEMAS / "cvat-2.61.0.json", "strict261.api_client"),
+                          (SCHEMAS / "oss" / "cvat-2.5.2.yml", "strict252.api_client")):
+        out = tmp_path / other.split(".")[0]
+        build(schema, out, package=other)
         roots.append(out)
-        packages.append(package)
-    assert (roots[0] / Path(*sdk270.__name__.split("."), "py.typed")).exists()
+        packages.append(other)
+    assert (roots[0] / Path(*package.split("."), "py.typed")).exists()
     args = ["--strict"] + [a for p in packages for a in ("-p", p)]
     import os
 

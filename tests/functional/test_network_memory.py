@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SUMMARY_KEYS
+from tests.conftest import SUMMARY_KEYS, built_location
 
 ROOT = Path(__file__).resolve().parents[2]
 GIB = 1 << 30
@@ -27,8 +27,7 @@ SUMMARY_KEYS.setdefault("memory_summary", "Large transfers: 1 GiB through the ge
 
 @pytest.mark.parametrize("mode", ["download", "multipart", "tus"])
 def test_one_gib_in_bounded_memory(sdk270: ModuleType, mode: str, tmp_path: Path, record_property: Any) -> None:
-    package = sdk270.__name__
-    root = Path(sdk270.__file__).resolve().parents[2]
+    root, package = built_location(sdk270)
     done = subprocess.run(
         [sys.executable, "-m", "tests.support.big_transfer", "--root", str(root),
          "--package", package, "--mode", mode, "--size", str(GIB), "--tmp", str(tmp_path)],
