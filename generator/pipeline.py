@@ -179,6 +179,17 @@ class Build:
         self.timer.lap("ir")
         return ir
 
+    def validated_ir(self, document: dict[str, Any]) -> IR:
+        """The IR, once the background validation has answered: an invalid schema explains a
+        failure of the IR stage, so its errors are reported first."""
+        try:
+            ir = self.make_ir(document)
+        except BaseException:
+            self.finish_validation()
+            raise
+        self.finish_validation()
+        return ir
+
     def _call_chain(self, ir: IR) -> Iterable[tuple[str, IR]]:
         from .ir import IR
 
@@ -285,14 +296,7 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
 
 def run_ir(config: BuildConfig, extra_plugins: Iterable[tuple[str, Any]] = ()) -> IR:
     build = Build(config, extra_plugins)
-    document = build.prepare(build.load())
-    try:
-        ir = build.make_ir(document)
-    except BaseException:
-        build.finish_validation()
-        raise
-    build.finish_validation()
-    return ir
+    return build.validated_ir(build.prepare(build.load()))
 
 
 def run_patches(config: BuildConfig) -> list[PatchReport]:

@@ -82,12 +82,7 @@ def load_side(config: BuildConfig, use_cache: bool = True) -> Side:
     build.context.schema_title = str(info.get("title", ""))
     build.context.schema_version = str(info.get("version", ""))
     document = build.prepare(loaded)
-    try:
-        ir = build.make_ir(document)
-    except BaseException:
-        build.finish_validation()
-        raise
-    build.finish_validation()
+    ir = build.validated_ir(document)
     side = Side(config.schema, document, ir, list(build.context.diagnostics.warnings))
     if use_cache:
         _store(path, {"format": CACHE_FORMAT, "document": document, "ir": ir, "warnings": side.warnings})
