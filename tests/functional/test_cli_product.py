@@ -280,3 +280,15 @@ def test_help_documents_the_exit_statuses() -> None:
     for line in ("0    success", "1    --check or diff --fail-on", "2    bad input", "3    a plugin or template",
                  "4    filesystem", "130  interrupted"):
         assert line in result.stdout
+
+
+def test_a_schema_without_operations_builds_and_imports(tmp_path: Path) -> None:
+    schema = tmp_path / "empty.json"
+    schema.write_text(json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}))
+    result = run_cli("build", "-q", "-s", str(schema), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    check = subprocess.run([sys.executable, "-c", "from cvat_sdk.api_client import ApiClient, apis, models; "
+                            "print(ApiClient().__class__.__name__, apis.__all__)"],
+                           cwd=tmp_path / "out", capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.strip() == "ApiClient []"
