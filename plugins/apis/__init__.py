@@ -35,35 +35,34 @@ class OperationView:
     def iter_signature(self) -> str:
         """The iterator method: the operation's parameters, yielding the page items."""
         assert self.op.page_item is not None
-        params = [f"{p.name}: {p.annotation}" for p in self.positional]
-        if self.keyword:
-            params.append("*")
-            params += [f"{p.name}: {p.annotation} = {p.default}" for p in self.keyword]
-        params.append("**kwargs: Unpack[CallOptions]")
-        return layout_brackets(f"    def {self.iter_name}(", ["self", *params],
-                               f") -> Iterator[{self.op.page_item.annotation()}]", 4, ":")
+        return self._def(self.iter_name, f"Iterator[{self.op.page_item.annotation()}]")
 
     @property
     def iter_call(self) -> str:
-        args = [f"{p.name}={p.name}" for p in (*self.positional, *self.keyword)] + ["**kwargs"]
-        return layout_brackets(f"        return self.{self.op.method_name}_endpoint.iterate_pages(",
-                               args, ")", 8)
+        return self._delegate("iterate_pages")
 
     @property
     def signature(self) -> str:
         """`def name(...) -> ...:`, laid out as black leaves it."""
+        return self._def(self.op.method_name, self.return_annotation)
+
+    @property
+    def call(self) -> str:
+        return self._delegate("call_with_http_info")
+
+    def _def(self, name: str, returns: str) -> str:
+        """A method with the operation's parameters: positional, keyword-only, call options."""
         params = [f"{p.name}: {p.annotation}" for p in self.positional]
         if self.keyword:
             params.append("*")
             params += [f"{p.name}: {p.annotation} = {p.default}" for p in self.keyword]
         params.append("**kwargs: Unpack[CallOptions]")
-        return layout_brackets(f"    def {self.op.method_name}(", ["self", *params],
-                               f") -> {self.return_annotation}", 4, ":")
+        return layout_brackets(f"    def {name}(", ["self", *params], f") -> {returns}", 4, ":")
 
-    @property
-    def call(self) -> str:
+    def _delegate(self, endpoint_method: str) -> str:
+        """`return self.<op>_endpoint.<endpoint_method>(every parameter by name, **kwargs)`."""
         args = [f"{p.name}={p.name}" for p in (*self.positional, *self.keyword)] + ["**kwargs"]
-        return layout_brackets(f"        return self.{self.op.method_name}_endpoint.call_with_http_info(",
+        return layout_brackets(f"        return self.{self.op.method_name}_endpoint.{endpoint_method}(",
                                args, ")", 8)
 
     @property
