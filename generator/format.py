@@ -72,15 +72,23 @@ class FormatError(Exception):
         self.path = path
 
 
-def check_syntax(files: dict[str, str]) -> None:
-    """Parse files that skip black: a template bug (or an injection that got past the
-    escaping filters) must stop the build, as black's parser would have stopped it."""
+def first_syntax_error(files: dict[str, str]) -> tuple[str, str] | None:
+    """(path, message) of the first file that does not parse; None when all do."""
     for path, source in sorted(files.items()):
         try:
             ast.parse(source, filename=path)
         except (SyntaxError, ValueError) as exc:
             line = getattr(exc, "lineno", None)
-            raise FormatError(path, f"line {line}: {exc.msg if isinstance(exc, SyntaxError) else exc}") from None
+            return path, f"line {line}: {exc.msg if isinstance(exc, SyntaxError) else exc}"
+    return None
+
+
+def check_syntax(files: dict[str, str]) -> None:
+    """Parse files that skip black: a template bug (or an injection that got past the
+    escaping filters) must stop the build, as black's parser would have stopped it."""
+    error = first_syntax_error(files)
+    if error is not None:
+        raise FormatError(*error)
 
 
 # ---------------------------------------------------------------------------------------

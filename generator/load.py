@@ -106,8 +106,10 @@ def parse_document(source: str, data: bytes) -> dict[str, Any]:
 def _make_safe_loader() -> type:
     import yaml
 
-    class SafeLoader(yaml.SafeLoader):
-        """YAML timestamps stay strings: OpenAPI examples and defaults are JSON values."""
+    class SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        """YAML timestamps stay strings: OpenAPI examples and defaults are JSON values.
+        libyaml's parser when PyYAML has it (an OSS schema loads 10x faster); the constructor
+        stays PyYAML's safe one."""
 
     SafeLoader.yaml_implicit_resolvers = {
         key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]

@@ -239,8 +239,9 @@ class ActionResult:
 # --- loading --------------------------------------------------------------------------------
 
 
-class _YamlLoader(yaml.SafeLoader):
-    """Safe YAML that keeps dates as strings (a schema is JSON) and rejects duplicate keys."""
+class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML that keeps dates as strings (a schema is JSON) and rejects duplicate keys.
+    libyaml's parser when PyYAML has it (several times faster), the same safe constructor."""
 
 
 _YamlLoader.yaml_implicit_resolvers = {

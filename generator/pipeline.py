@@ -25,6 +25,7 @@ from .write import (
 )
 
 if TYPE_CHECKING:
+    from .background import BackgroundChecks
     from .ir import IR
 
 # The stages after "load" import their heavy dependencies (openapi-spec-validator, jinja2,
@@ -115,6 +116,9 @@ class Build:
         self.config = config = replace(config, options=options)
         self.context = BuildContext(config)
         self.timer = _Timer()
+        self._syntax_pending = False
+        self._validation_done = False
+        self.checks: BackgroundChecks | None = None
 
     def _call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         return self.host.call(hook, self.config.plugin_order, **kwargs)
@@ -143,30 +147,75 @@ class Build:
         """Check, patch, then validate what the later stages will see: the patched document.
         The full spec validation runs in the background: call `finish_validation()` before
         using the result."""
-        from .validate import SpecCheck, check_local, check_refs
+        from .background import BackgroundChecks
+        from .validate import check_local, check_refs
 
         document = loaded.document
-        check_local(document, self.context.diagnostics)  # patches need a sound structure to work on
-        self._call("cvatgen_patch_schema", schema=document, context=self.context)
-        self.context.diagnostics.raise_if_errors()
-        self.timer.lap("patch")
-        # An overlay can break the schema as easily as fix it (`type: strnig`): the validators
-        # see the patched document, with the server's own problems and the patches' alike.
-        check_refs(document, self.context.diagnostics)
-        self.context.diagnostics.raise_if_errors()
-        self.spec_check = SpecCheck(document)
+        checks = BackgroundChecks()  # forks now: the child readies its validator while we patch
+        try:
+            check_local(document, self.context.diagnostics)  # patches need a sound structure to work on
+            self._call("cvatgen_patch_schema", schema=document, context=self.context)
+            self.context.diagnostics.raise_if_errors()
+            self.timer.lap("patch")
+            # An overlay can break the schema as easily as fix it (`type: strnig`): the validators
+            # see the patched document, with the server's own problems and the patches' alike.
+            check_refs(document, self.context.diagnostics)
+            self.context.diagnostics.raise_if_errors()
+        except BaseException:
+            checks.close()
+            raise
+        checks.submit_document(document)
+        self.checks = checks
         self.timer.lap("validate (started)")
         return document
 
-    def finish_validation(self) -> None:
-        """Wait for the spec validation; its errors stop the build (before anything is written)."""
-        check = getattr(self, "spec_check", None)
-        if check is None:
+    def finish_validation(self, keep_syntax: bool = False) -> None:
+        """Wait for the spec validation; its errors stop the build (before anything is written).
+        With `keep_syntax`, a syntax check already handed over goes on (`finish_checks()`
+        waits for it); otherwise it is waited for too."""
+        checks = self.checks
+        if checks is None:
             return
-        self.spec_check = None
-        self.context.diagnostics.items[:0] = check.diagnostics()
+        if self._syntax_pending and not keep_syntax:
+            self.finish_checks()
+            return
+        try:
+            self._wait_for_validation(checks)
+        except BaseException:
+            self.close_checks()
+            raise
+        if not self._syntax_pending:
+            self.close_checks()
+
+    def finish_checks(self) -> None:
+        """Wait for both background checks: the validation, then the generated code's syntax."""
+        checks = self.checks
+        if checks is None:
+            return
+        try:
+            self._wait_for_validation(checks)
+            error = checks.syntax_error() if self._syntax_pending else None
+        finally:
+            self.close_checks()
+        self.timer.lap("checks (waited)")
+        if error is not None:
+            from .format import FormatError
+
+            raise _invalid_code(FormatError(*error))
+
+    def _wait_for_validation(self, checks: BackgroundChecks) -> None:
+        if self._validation_done:
+            return
+        self._validation_done = True
+        self.context.diagnostics.items[:0] = checks.validation()
         self.timer.lap("validate (waited)")
         self.context.diagnostics.raise_if_errors()
+
+    def close_checks(self) -> None:
+        """End the background process, answered or not (a build can stop at any stage)."""
+        if self.checks is not None:
+            self.checks.close()
+            self.checks = None
 
     def make_ir(self, document: dict[str, Any]) -> IR:
         from .build_ir import build_ir
@@ -241,16 +290,27 @@ class Build:
             else:
                 to_check[f.path] = f.content
         formatter = Formatter(self.config.cache_dir, self.config.jobs)
+        # what black would have refused must not be written either: parsed in the background
+        # process when there is one (answered before anything is renamed into place)
+        checks = self.checks
         try:
-            check_syntax(to_check)  # what black would have refused must not be written either
+            if checks is not None:
+                checks.submit_sources(to_check)
+                self._syntax_pending = True
+            else:
+                check_syntax(to_check)
             formatted = formatter.format_all(to_format)
         except FormatError as exc:
-            raise BuildError(Diagnostic("", f"generated code is not valid Python ({exc}); "
-                                            "this is a bug in a plugin or template", source="format"),
-                             exit_code=EXIT_PLUGIN) from None
+            raise _invalid_code(exc) from None
         self.timer.lap("format")
         self.context.extras["format_cache"] = {"hits": formatter.hits, "misses": formatter.misses}
         return {f.path: as_bytes(formatted.get(f.path, f.content)) for f in files}
+
+
+def _invalid_code(exc: Exception) -> BuildError:
+    return BuildError(Diagnostic("", f"generated code is not valid Python ({exc}); "
+                                     "this is a bug in a plugin or template", source="format"),
+                      exit_code=EXIT_PLUGIN)
 
 
 def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[tuple[str, Any]] = ()) -> BuildResult:
@@ -273,11 +333,11 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
     except BaseException:
         build.finish_validation()  # an invalid schema explains a later failure: say that first
         raise
-    build.finish_validation()
     result.ir = ir
     result.files = files
-    result.warnings = build.context.diagnostics.warnings
     if check:
+        build.finish_checks()
+        result.warnings = build.context.diagnostics.warnings
         result.check = check_output(config.output, files, loaded.sha256, generator_print)
     else:
         plugins = tuple(f"{info.name} [{info.source}]" for info in build.host.ordered(config.plugin_order)
@@ -285,10 +345,17 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
         manifest = Manifest(__version__, loaded.sha256, print_fingerprint,
                             {path: sha256_bytes(data) for path, data in files.items()}, generator_print,
                             distribution_version(files), build.context.schema_version, plugins)
+        # an invalid schema stops the build before any folder is made
+        build.finish_validation(keep_syntax=True)
         try:
-            result.stats = write_output(config.output, files, manifest)
+            # the files are staged while the background checks finish; an error there
+            # removes the staged files and leaves the old output as it was
+            result.stats = write_output(config.output, files, manifest, before_commit=build.finish_checks)
         except OSError as exc:  # permission, read-only filesystem, disk full: one line, status 4
             raise BuildError(filesystem_error(exc), exit_code=EXIT_FILESYSTEM) from exc
+        finally:
+            build.close_checks()  # a failure while staging: the child must not linger
+        result.warnings = build.context.diagnostics.warnings
         build.timer.lap("write")
     result.timings = build.timer.timings
     return result

@@ -8,6 +8,7 @@ through a filter here: `doc` (docstring body), `lit` (Python literal), `comment`
 from __future__ import annotations
 
 import html
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -201,21 +202,68 @@ def docstring_end(text: str, indent: int = 0, multiline: bool = False) -> str:
     return f'{text}"""'
 
 
+class _BytecodeCache:
+    """Where compiled templates live. The built-in templates are part of cvat-gen, so their
+    bytecode is kept beside cvat-gen's own (`templates/__pycache__`, like Python's .pyc files)
+    and a build with a fresh --cache-dir does not compile them again; other templates (a
+    user's --template-dir) go to the cache dir. An unwritable place only costs a compile."""
+
+    def __new__(cls, user_folder: Path | None) -> Any:
+        import jinja2
+
+        class Cache(jinja2.BytecodeCache):
+            def __init__(self) -> None:
+                self.builtin = BUILTIN_TEMPLATES / "__pycache__"
+                self.user = user_folder
+                self.builtin_keys: set[str] = set()
+
+            def get_bucket(self, environment: Any, name: str, filename: str | None, source: str) -> Any:
+                if filename and Path(filename).is_relative_to(BUILTIN_TEMPLATES):
+                    self.builtin_keys.add(self.get_cache_key(name, filename))  # before it loads
+                return super().get_bucket(environment, name, filename, source)
+
+            def _path(self, bucket: Any) -> Path | None:
+                folder = self.builtin if bucket.key in self.builtin_keys else self.user
+                return folder / f"cvat-gen-{bucket.key}.jinja2" if folder is not None else None
+
+            def load_bytecode(self, bucket: Any) -> None:
+                path = self._path(bucket)
+                try:
+                    with open(path, "rb") as stream:  # type: ignore[arg-type]
+                        bucket.load_bytecode(stream)
+                except (OSError, TypeError):
+                    pass
+
+            def dump_bytecode(self, bucket: Any) -> None:
+                path = self._path(bucket)
+                if path is None:
+                    return
+                try:
+                    path.parent.mkdir(exist_ok=True)
+                    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+                    with open(temporary, "wb") as stream:
+                        bucket.write_bytecode(stream)
+                    temporary.replace(path)
+                except OSError:
+                    pass
+
+        return Cache()
+
+
 class Renderer:
     def __init__(self, template_dirs: list[Path], cache_dir: Path | None = None) -> None:
         import jinja2  # here, not at import: an up-to-date rebuild never renders
 
         # Compiling the templates costs more than rendering them; jinja2 keys its bytecode
         # cache by template name and source checksum, so an edited template recompiles.
-        bytecode_cache = None
+        folder = None
         if cache_dir is not None:
             folder = cache_dir / "jinja2"
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
             except OSError:
-                bytecode_cache = None  # a cache we can't write is only slower
-
+                folder = None  # a cache we can't write is only slower
+        bytecode_cache = _BytecodeCache(folder)
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in template_dirs]
         loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
         self.env = jinja2.Environment(

@@ -222,50 +222,24 @@ def check_local(document: dict[str, Any], sink: DiagnosticSink) -> None:
         raise BuildError(sink.errors)
 
 
-class SpecCheck:
-    """openapi-spec-validator (about half a second on a CVAT schema) in a forked process,
-    so that it runs while the schema is patched, the IR built and the code formatted.
-    `diagnostics()` waits for it. Nothing is written before it has answered."""
+def spec_diagnostics(document: dict[str, Any]) -> list[Diagnostic]:
+    """openapi-spec-validator's findings: the fast verdict when it has nothing to report
+    beyond bad defaults (`spec_check`), else openapi-spec-validator itself, for its located
+    messages."""
+    from .spec_check import fast_verdict
 
-    def __init__(self, document: dict[str, Any]) -> None:
-        import multiprocessing
-
-        self._items: list[Diagnostic] | None = None
-        if "fork" not in multiprocessing.get_all_start_methods():
-            sink = DiagnosticSink()
-            check_spec(document, sink)
-            self._items = sink.items
-            return
-        context = multiprocessing.get_context("fork")
-        self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_spec_child, args=(document, sender), daemon=True)
-        self._process.start()  # the child gets the document as it is now, before patches
-        sender.close()
-
-    def diagnostics(self) -> list[Diagnostic]:
-        if self._items is None:
-            try:
-                self._items = self._receiver.recv()
-            except (EOFError, OSError):
-                self._items = [Diagnostic("", "the spec validator stopped without an answer")]
-            self._receiver.close()
-            self._process.join()
-        return self._items
-
-
-def _spec_child(document: dict[str, Any], sender: Any) -> None:
+    verdict = fast_verdict(document)
+    if verdict.valid:
+        return verdict.warnings
     sink = DiagnosticSink()
-    try:
-        check_spec(document, sink)
-    finally:
-        sender.send(sink.items)
-        sender.close()
+    check_spec(document, sink)
+    return sink.items
 
 
 def validate_document(document: dict[str, Any], sink: DiagnosticSink | None = None) -> DiagnosticSink:
     """Every check, in this process (`cvat-gen patches`, tests)."""
     sink = sink or DiagnosticSink()
     check_local(document, sink)
-    check_spec(document, sink)
+    sink.items.extend(spec_diagnostics(document))
     sink.raise_if_errors()
     return sink

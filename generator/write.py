@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -158,7 +159,8 @@ class _DeferredInterrupt:
                 self.previous(*self.pending)
 
 
-def write_output(output: Path, files: dict[str, bytes], manifest: Manifest) -> dict[str, Any]:
+def write_output(output: Path, files: dict[str, bytes], manifest: Manifest,
+                 before_commit: Callable[[], None] | None = None) -> dict[str, Any]:
     """Bring the output folder to `files`, touching nothing else.
 
     Only generated paths are written, and only those whose bytes differ from what is on
@@ -183,6 +185,8 @@ def write_output(output: Path, files: dict[str, bytes], manifest: Manifest) -> d
     mode = 0o666 & ~_umask()
     stats: dict[str, Any] = {"written": 0, "updated": 0, "unchanged": 0, "removed": 0, "restored": []}
     staged: list[tuple[Path, Path]] = []
+    created: list[Path] = []  # folders this call made, removed again if it fails
+    committed = False
     everything = dict(files)
     everything[MANIFEST_NAME] = manifest.to_json().encode("utf-8")
     try:
@@ -202,13 +206,15 @@ def write_output(output: Path, files: dict[str, bytes], manifest: Manifest) -> d
                     stats["restored"].append(rel)
                 else:
                     stats["updated"] += 1
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _make_folders(target.parent, created)
             handle, temp = tempfile.mkstemp(prefix=f".{target.name}.cvat-gen-tmp-", dir=target.parent)
             staged.append((Path(temp), target))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
             os.chmod(temp, mode)
         stale = sorted(set(previous.files) - set(files)) if previous else []
+        if before_commit is not None:  # the last word before anything changes (it may raise)
+            before_commit()
         with _DeferredInterrupt():
             for temp, target in staged:
                 if target.is_symlink() or target.is_dir():
@@ -216,6 +222,7 @@ def write_output(output: Path, files: dict[str, bytes], manifest: Manifest) -> d
                                                     "move it away", source="output"))
                 os.replace(temp, target)
             staged.clear()
+            committed = True
             for rel in stale:
                 _remove_generated(output, safe_relative(rel))
                 stats["removed"] += 1
@@ -225,8 +232,25 @@ def write_output(output: Path, files: dict[str, bytes], manifest: Manifest) -> d
                 temp.unlink()
             except OSError:
                 pass
+        if not committed:
+            for folder in reversed(created):
+                try:
+                    folder.rmdir()
+                except OSError:
+                    pass
     stats["user_files"] = _count_user_entries(output, set(files))
     return stats
+
+
+def _make_folders(folder: Path, created: list[Path]) -> None:
+    """mkdir -p that remembers what it made, outermost first."""
+    missing: list[Path] = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(exist_ok=True)
+        created.append(path)
 
 
 def _remove_generated(output: Path, rel: PurePosixPath) -> None:

@@ -1,0 +1,115 @@
+"""The checks that run beside the build, in a forked process, on the machine's second core.
+
+Two checks cost more than the stages they guard and decide nothing the build needs before
+writing: the spec validation of the patched document, and the syntax check of the generated
+Python (what black's parser would have refused). The child is forked before the patches run,
+readies its validator while the parent patches, validates while the parent builds the IR and
+renders, then parses the rendered files while the parent stages them. The parent waits for
+both answers before any file is renamed into place, so an error still leaves the old output
+exactly as it was. Without `fork` (Windows), both run in-process, in the same order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from typing import Any
+
+from .errors import Diagnostic
+from .format import first_syntax_error
+from .validate import spec_diagnostics
+
+
+class BackgroundChecks:
+    def __init__(self) -> None:
+        self._validation: list[Diagnostic] | None = None
+        self._syntax: tuple[str, str] | None | bool = False  # False: not answered yet
+        self._process: Any = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        inbox, self._to_child = context.Pipe(duplex=False)
+        self._from_child, outbox = context.Pipe(duplex=False)
+        self._process = context.Process(target=_child, args=(inbox, outbox, (self._to_child, self._from_child)),
+                                        daemon=True)
+        self._process.start()
+        inbox.close()
+        outbox.close()
+
+    def submit_document(self, document: dict[str, Any]) -> None:
+        if self._process is None:
+            self._validation = spec_diagnostics(document)
+        else:
+            self._send(document)
+
+    def submit_sources(self, sources: dict[str, str]) -> None:
+        """Python files to parse; the answer is `syntax_error()`."""
+        if self._process is None:
+            self._syntax = first_syntax_error(sources)
+        else:
+            self._send(sources)
+
+    def _send(self, message: Any) -> None:
+        try:
+            self._to_child.send(message)
+        except (OSError, ValueError):
+            pass  # the child is gone: the next answer says so
+
+    def _receive(self) -> Any:
+        try:
+            return self._from_child.recv()
+        except (EOFError, OSError):
+            return None
+
+    def validation(self) -> list[Diagnostic]:
+        """The spec validator's diagnostics (waits for them)."""
+        if self._validation is None:
+            answer = self._receive()
+            self._validation = answer if isinstance(answer, list) else [
+                Diagnostic("", "the spec validator stopped without an answer")]
+        return self._validation
+
+    def syntax_error(self) -> tuple[str, str] | None:
+        """(path, message) of the first generated file that does not parse, or None."""
+        self.validation()  # answers come in order
+        if self._syntax is False:
+            answer = self._receive()
+            if answer is None:  # the child died: parse here rather than trust nothing
+                raise RuntimeError("the background checks stopped without an answer")
+            self._syntax = (str(answer[0]), str(answer[1])) if answer else None
+        return self._syntax if isinstance(self._syntax, tuple) else None
+
+    def close(self) -> None:
+        """Ends the child, whatever it was given (a build can stop at any stage)."""
+        if self._process is None:
+            return
+        self._to_child.close()
+        self._from_child.close()
+        self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+        self._process = None
+
+
+def _child(inbox: Any, outbox: Any, parent_ends: tuple[Any, ...]) -> None:
+    from .spec_check import prepare
+
+    for end in parent_ends:  # the fork copied them: without this, the inbox never sees EOF
+        end.close()
+
+    prepare()  # the slow part of the fast path, while the parent patches
+    try:
+        document = inbox.recv()
+    except (EOFError, OSError):
+        return  # the build stopped before validation
+    items: list[Diagnostic] = []
+    try:
+        items = spec_diagnostics(document)
+    except BaseException as exc:  # one clear line, as the in-process validator would give
+        items = [Diagnostic("", f"the spec validator failed: {type(exc).__name__}: {str(exc)[:200]}")]
+    outbox.send(items)
+    try:
+        sources = inbox.recv()
+    except (EOFError, OSError):
+        return
+    outbox.send(first_syntax_error(sources) or ())

@@ -1,0 +1,110 @@
+"""The checks that run beside the build (spec validation, syntax of the generated code) and
+the caches of what cvat-gen compiles from its own files (template bytecode).
+
+What must hold: a failure in the background stops the build before anything is renamed into
+place (a first build leaves no folder behind, a rebuild leaves the old output byte for byte),
+and no child process outlives the build."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from cvat_gen.background import BackgroundChecks
+from cvat_gen.config import BuildConfig
+from cvat_gen.errors import EXIT_PLUGIN, BuildError
+from cvat_gen.pipeline import run_build
+from cvat_gen.render import BUILTIN_TEMPLATES, Renderer
+
+GOLDEN_SCHEMA = Path(__file__).resolve().parents[1] / "golden" / "fixture.yaml"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _broken_template(tmp_path: Path) -> Path:
+    """An override of the package's __init__ that declares black's layout but is not Python:
+    it skips black, so only the syntax check can catch it."""
+    templates = tmp_path / "templates"
+    (templates / "runtime").mkdir(parents=True)
+    source = (BUILTIN_TEMPLATES / "runtime" / "__init__.py.j2").read_text(encoding="utf-8")
+    (templates / "runtime" / "__init__.py.j2").write_text(source + "\ndef broken(:\n", encoding="utf-8")
+    return templates
+
+
+def _config(tmp_path: Path, output: Path, **overrides: object) -> BuildConfig:
+    return BuildConfig(schema=str(GOLDEN_SCHEMA), output=output, cache_dir=tmp_path / "cache",
+                       **overrides)  # type: ignore[arg-type]
+
+
+def test_a_syntax_error_found_in_the_background_leaves_no_folder_behind(tmp_path: Path) -> None:
+    output = tmp_path / "fresh" / "out"
+    with pytest.raises(BuildError) as info:
+        run_build(_config(tmp_path, output, template_dirs=(str(_broken_template(tmp_path)),)))
+    assert info.value.exit_code == EXIT_PLUGIN
+    assert "not valid Python" in str(info.value) and "__init__.py" in str(info.value)
+    assert not (tmp_path / "fresh").exists(), "the folders made for staging must go again"
+    assert not multiprocessing.active_children()
+
+
+def test_a_syntax_error_found_in_the_background_keeps_the_old_output(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    run_build(_config(tmp_path, output))
+    (output / "my-notes.txt").write_text("mine", encoding="utf-8")
+    before = _tree(output)
+    with pytest.raises(BuildError, match="not valid Python"):
+        run_build(_config(tmp_path, output, template_dirs=(str(_broken_template(tmp_path)),)))
+    assert _tree(output) == before  # no staged file left, nothing replaced
+    assert not multiprocessing.active_children()
+
+
+def test_the_background_answers_in_order_and_ends() -> None:
+    checks = BackgroundChecks()
+    checks.submit_document({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}})
+    checks.submit_sources({"ok.py": "x = 1\n", "bad.py": "def f(:\n"})
+    assert checks.validation() == []
+    path, message = checks.syntax_error() or ("", "")
+    assert path == "bad.py" and "line 1" in message
+    checks.close()
+    assert not multiprocessing.active_children()
+
+
+def test_a_build_that_stops_before_validation_ends_its_child(tmp_path: Path) -> None:
+    overlay = tmp_path / "bad-overlay.yaml"
+    overlay.write_text("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
+                       "  - target: $.nowhere\n    update: {x: 1}\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        run_build(_config(tmp_path, tmp_path / "out", overlays=(str(overlay),)))
+    assert not multiprocessing.active_children()
+    assert not (tmp_path / "out").exists()
+
+
+def test_built_in_template_bytecode_lives_beside_the_package(tmp_path: Path) -> None:
+    """A fresh --cache-dir does not recompile cvat-gen's own templates (as a fresh
+    project does not recompile a library's .pyc files); a user's templates go to the cache dir."""
+    user_templates = tmp_path / "mine"
+    (user_templates / "docs").mkdir(parents=True)
+    (user_templates / "docs" / "extra.md.j2").write_text("# {{ title }}\n", encoding="utf-8")
+    first = Renderer([user_templates], tmp_path / "cache-1")
+    first.env.get_template("apis/api_init.py.j2")
+    first.env.get_template("docs/extra.md.j2")
+    assert list((BUILTIN_TEMPLATES / "__pycache__").glob("cvat-gen-*.jinja2")), "built-in bytecode is stored"
+    user_cache = list((tmp_path / "cache-1" / "jinja2").glob("cvat-gen-*.jinja2"))
+    assert len(user_cache) == 1, "only the user's template goes to the cache dir"
+
+    second = Renderer([user_templates], tmp_path / "cache-2")  # another, empty cache dir
+    compiled: list[str] = []
+    original = second.env._compile  # type: ignore[attr-defined]
+
+    def counting(source: str, filename: str) -> object:
+        compiled.append(filename)
+        return original(source, filename)
+
+    second.env._compile = counting  # type: ignore[attr-defined,method-assign]
+    second.env.get_template("apis/api_init.py.j2")
+    second.env.get_template("docs/extra.md.j2")
+    assert all("extra.md.j2" in name for name in compiled), f"built-in templates recompiled: {compiled}"
+    assert len(compiled) == 1, "the user's template is compiled into the new cache dir"
