@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -171,3 +172,11 @@ def validate_config(config: BuildConfig) -> None:
         raise BuildError([Diagnostic("", f"template folder {d} does not exist", source="config") for d in missing])
     if config.jobs < 0:
         raise BuildError(Diagnostic("", f"--jobs must be >= 0, got {config.jobs}", source="config"))
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("CVAT_GEN_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cvat-gen"

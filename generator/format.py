@@ -23,6 +23,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import default_cache_dir  # its home; imported here by older callers
+
 LINE_LENGTH = 100
 PARALLEL_THRESHOLD_BYTES = 150_000
 _SEPARATOR = "\n\n\n"
@@ -43,14 +45,6 @@ def _salt() -> str:
     import black
 
     return f"black {black.__version__} {LINE_LENGTH} py311\n"
-
-
-def default_cache_dir() -> Path:
-    env = os.environ.get("CVAT_GEN_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cvat-gen"
 
 
 def format_source(source: str) -> str:

@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import BuildConfig, validate_config
-from .context import BuildContext, OutputFile, PatchReport
 from .errors import EXIT_FILESYSTEM, EXIT_PLUGIN, BuildError, Diagnostic, filesystem_error
 from .load import LoadedSchema, load_schema
-from .plugin_host import PluginHost, call_hook, load_plugins
 from .write import (
     CheckResult, Manifest, as_bytes, check_output, distribution_version, on_disk_matches, sha256_bytes, write_output,
 )
 
 if TYPE_CHECKING:
     from .background import BackgroundChecks
+    from .context import PatchReport
+    from .plugin_host import PluginHost
     from .ir import IR
 
 # The stages after "load" import their heavy dependencies (openapi-spec-validator, jinja2,
@@ -55,19 +55,6 @@ class _Timer:
         self._last = now
 
 
-# generator code that no output depends on (the diff reads outputs' inputs; it makes none)
-_NOT_OUTPUT_CODE = (Path(__file__).parent / "diff",)
-
-
-def _hash_tree(digest: Any, root: Path) -> None:
-    for path in sorted(root.rglob("*")):
-        if any(path.is_relative_to(skip) for skip in _NOT_OUTPUT_CODE):
-            continue
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix in {".py", ".j2", ".yaml", ".yml", ".json", ".txt", ".typed", ".md"}:
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-
-
 def fingerprint(loaded: LoadedSchema, config: BuildConfig, host: PluginHost) -> str:
     """Everything the output depends on. Equal fingerprints and an intact output = nothing to do."""
     return hashlib.sha256(f"{generator_fingerprint(config, host)}\n{loaded.sha256}\n".encode()).hexdigest()
@@ -75,18 +62,21 @@ def fingerprint(loaded: LoadedSchema, config: BuildConfig, host: PluginHost) -> 
 
 def generator_fingerprint(config: BuildConfig, host: PluginHost) -> str:
     """Everything but the schema: the generator's and plugins' code and the configuration."""
+    return _generator_fingerprint(config, host)[0]
+
+
+def _generator_fingerprint(config: BuildConfig, host: PluginHost) -> tuple[str, list[str]]:
+    """The fingerprint, and the files and folders it read (for `quick_check`)."""
+    from .quick_check import hash_inputs
+
     digest = hashlib.sha256()
     digest.update(f"cvat-gen {__version__}\n{config.package}\n{config.format} {config.format_all}\n{config.version}\n".encode())
     digest.update(repr((config.disable, config.plugin_order, config.stale_patches, sorted(config.options.items()))).encode())
+    inputs: list[str] = []
     for overlay in config.overlays:
         digest.update(overlay.encode())
-        try:
-            digest.update(Path(overlay).read_bytes())
-        except OSError:
-            digest.update(b"<missing>")
-    for template_dir in config.template_dirs:
-        if Path(template_dir).is_dir():
-            _hash_tree(digest, Path(template_dir))
+        inputs.append(overlay)
+    inputs.extend(config.template_dirs)
     roots: set[Path] = {Path(__file__).parent}
     for info in host.ordered(config.plugin_order):
         digest.update(f"{info.name} {info.source} {info.order} {info.disabled}\n".encode())
@@ -96,18 +86,17 @@ def generator_fingerprint(config: BuildConfig, host: PluginHost) -> str:
         if file:
             path = Path(file)
             roots.add(path.parent if path.name == "__init__.py" else path)
-    for root in sorted(roots):
-        if root.is_dir():
-            _hash_tree(digest, root)
-        elif root.is_file():
-            digest.update(root.read_bytes())
-    return digest.hexdigest()
+    inputs.extend(str(root) for root in sorted(roots))
+    hash_inputs(digest, inputs)
+    return digest.hexdigest(), inputs
 
 
 class Build:
     def __init__(self, config: BuildConfig, extra_plugins: Iterable[tuple[str, Any]] = ()) -> None:
         from dataclasses import replace
 
+        from .context import BuildContext
+        from .plugin_host import load_plugins
         from .plugin_options import resolve_options
 
         validate_config(config)
@@ -241,6 +230,7 @@ class Build:
 
     def _call_chain(self, ir: IR) -> Iterable[tuple[str, IR]]:
         from .ir import IR
+        from .plugin_host import call_hook
 
         for name, function, argnames in self.host.impls("cvatgen_transform_ir", self.config.plugin_order):
             values = {"ir": ir, "context": self.context}
@@ -255,13 +245,14 @@ class Build:
             yield name, ir
 
     def render(self, ir: IR) -> dict[str, bytes]:
+        from .context import OutputFile
         from .format import FormatError, Formatter, check_syntax
         from .render import Renderer
 
         dirs = [Path(d) for d in self.config.template_dirs]
         for _, extra in self._call("cvatgen_template_dirs", context=self.context):
             dirs.extend(Path(d) for d in extra or [])
-        from .format import default_cache_dir
+        from .config import default_cache_dir
 
         self.context.renderer = Renderer(dirs, self.config.cache_dir or default_cache_dir())
         files: list[OutputFile] = []
@@ -307,6 +298,12 @@ class Build:
         return {f.path: as_bytes(formatted.get(f.path, f.content)) for f in files}
 
 
+def _remember(config: BuildConfig, schema_sha256: str, fingerprint: str, inputs: list[str]) -> None:
+    from .quick_check import record
+
+    record(config, schema_sha256, fingerprint, inputs)
+
+
 def _invalid_code(exc: Exception) -> BuildError:
     return BuildError(Diagnostic("", f"generated code is not valid Python ({exc}); "
                                      "this is a bug in a plugin or template", source="format"),
@@ -314,10 +311,20 @@ def _invalid_code(exc: Exception) -> BuildError:
 
 
 def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[tuple[str, Any]] = ()) -> BuildResult:
+    extra_plugins = tuple(extra_plugins)
+    quick = not check and not extra_plugins  # plugins passed in as objects leave no files to hash
+    if quick:
+        from .quick_check import is_up_to_date
+
+        validate_config(config)
+        started = time.perf_counter()
+        if is_up_to_date(config):
+            return BuildResult(output=config.output, up_to_date=True,
+                               timings={"up-to-date check (quick)": round(time.perf_counter() - started, 4)})
     build = Build(config, extra_plugins)
     loaded = build.load()
     result = BuildResult(output=config.output)
-    generator_print = generator_fingerprint(config, build.host)
+    generator_print, inputs = _generator_fingerprint(config, build.host)
     print_fingerprint = hashlib.sha256(f"{generator_print}\n{loaded.sha256}\n".encode()).hexdigest()
     if not check:
         previous = Manifest.read(config.output)
@@ -325,6 +332,8 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
             result.up_to_date = True
             build.timer.lap("up-to-date check")
             result.timings = build.timer.timings
+            if quick:
+                _remember(config, loaded.sha256, print_fingerprint, inputs)
             return result
     document = build.prepare(loaded)
     try:
@@ -357,6 +366,8 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
             build.close_checks()  # a failure while staging: the child must not linger
         result.warnings = build.context.diagnostics.warnings
         build.timer.lap("write")
+        if quick:
+            _remember(config, loaded.sha256, print_fingerprint, inputs)
     result.timings = build.timer.timings
     return result
 

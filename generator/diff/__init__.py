@@ -47,7 +47,7 @@ class Side:
 
 
 def _cache_file(config: BuildConfig, key: str) -> Path:
-    from ..format import default_cache_dir
+    from ..config import default_cache_dir
 
     return (config.cache_dir or default_cache_dir()) / "diff" / f"{key}.pickle"
 

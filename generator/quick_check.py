@@ -1,0 +1,133 @@
+"""Is the output up to date? Answered without loading a single plugin.
+
+A no-op rebuild (CI runs `cvat-gen build` on every commit) is the build users run most. The
+full answer needs the generator fingerprint, which hashes the code of every plugin, which
+means discovering and importing them (entry points, pluggy, the IR module...): most of the
+time a no-op rebuild took. Each full build therefore leaves a note in the cache dir, per
+output folder: which files its fingerprint read (generator and plugin code, templates,
+overlays) and a key over everything else that could change the plugin set or the output
+(cvat-gen's version, the configuration, `sys.path`, every installed distribution's entry
+points). The next build recomputes that key from the same files and, when it matches and the
+output on disk is intact, stops there. Anything unexpected (no note, another key, an
+unreadable file) just means the full path runs; this module can say "up to date" only when
+the full build would have said it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import BuildConfig
+
+NOTE_VERSION = 1
+
+
+def _note_path(config: BuildConfig) -> Path:
+    from .config import default_cache_dir
+
+    folder = (config.cache_dir or default_cache_dir()) / "up-to-date"
+    output = str(config.output.absolute())
+    return folder / f"{hashlib.sha256(output.encode()).hexdigest()[:24]}.json"
+
+
+def _installed_entry_points() -> str:
+    """What plugin discovery could see: every distribution's entry_points.txt on sys.path,
+    hashed, found with a directory scan (importlib.metadata costs ten times as much)."""
+    digest = hashlib.sha256(repr(sys.path).encode())
+    for entry in sys.path:
+        try:
+            names = sorted(os.listdir(entry or "."))
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                digest.update(f"{entry}\0{name}\n".encode())
+                try:
+                    digest.update(Path(entry or ".", name, "entry_points.txt").read_bytes())
+                except OSError:
+                    pass
+    return digest.hexdigest()
+
+
+# generator code that no output depends on (the diff reads outputs' inputs; it makes none)
+_NOT_OUTPUT_CODE = (Path(__file__).parent / "diff",)
+_SOURCE_SUFFIXES = {".py", ".j2", ".yaml", ".yml", ".json", ".txt", ".typed", ".md"}
+
+
+def _hash_tree(digest: Any, root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if any(path.is_relative_to(skip) for skip in _NOT_OUTPUT_CODE):
+            continue
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix in _SOURCE_SUFFIXES:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+
+
+def hash_inputs(digest: Any, inputs: list[str]) -> None:
+    """Folders (their source files, listed anew each time, so an added file counts) and
+    single files, in order; a missing file hashes as missing."""
+    for name in inputs:
+        path = Path(name)
+        digest.update(name.encode() + b"\0")
+        if path.is_dir():
+            _hash_tree(digest, path)
+        else:
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(b"<missing>")
+
+
+def _files_digest(files: list[str]) -> str:
+    digest = hashlib.sha256()
+    hash_inputs(digest, files)
+    return digest.hexdigest()
+
+
+def _key(config: BuildConfig, schema_sha256: str, files: list[str]) -> str:
+    parts = [f"note {NOTE_VERSION}", f"cvat-gen {__version__}", repr(config), schema_sha256,
+             _installed_entry_points(), _files_digest(files)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def record(config: BuildConfig, schema_sha256: str, fingerprint: str, files: list[str]) -> None:
+    """After a full build: remember how to recognise the same inputs cheaply."""
+    try:
+        note = {"version": NOTE_VERSION, "files": files, "fingerprint": fingerprint,
+                "key": _key(config, schema_sha256, files)}
+        path = _note_path(config)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(note), encoding="utf-8")
+        temporary.replace(path)
+    except (OSError, ValueError):
+        pass  # a cache that can't be written only costs speed
+
+
+def is_up_to_date(config: BuildConfig) -> bool:
+    """True only when a full build would find nothing to do."""
+    from .load import read_source
+    from .write import Manifest, on_disk_matches
+
+    try:
+        note: Any = json.loads(_note_path(config).read_text(encoding="utf-8"))
+        if not isinstance(note, dict) or note.get("version") != NOTE_VERSION:
+            return False
+        files = note["files"]
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            return False
+        manifest = Manifest.read(config.output)
+        if manifest is None or manifest.fingerprint != note.get("fingerprint"):
+            return False
+        schema_sha256 = hashlib.sha256(read_source(config.schema)).hexdigest()
+        if schema_sha256 != manifest.schema_sha256 or _key(config, schema_sha256, files) != note.get("key"):
+            return False
+        return on_disk_matches(config.output, manifest)
+    except Exception:  # noqa: BLE001 - any doubt: the full path decides
+        return False
