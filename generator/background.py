@@ -24,6 +24,7 @@ class BackgroundChecks:
         self._validation: list[Diagnostic] | None = None
         self._syntax: tuple[str, str] | None | bool = False  # False: not answered yet
         self._process: Any = None
+        self._sender: Any = None
         if "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")
@@ -49,10 +50,23 @@ class BackgroundChecks:
             self._send(sources)
 
     def _send(self, message: Any) -> None:
-        try:
-            self._to_child.send(message)
-        except (OSError, ValueError):
-            pass  # the child is gone: the next answer says so
+        """Hand a message over without waiting: a pipe holds 64 KiB, and the child reads only
+        when it is done with the previous message, so a plain send would stall the build.
+        One sender thread at a time keeps the messages in order."""
+        import threading
+
+        previous = self._sender
+
+        def send() -> None:
+            if previous is not None:
+                previous.join()
+            try:
+                self._to_child.send(message)
+            except (OSError, ValueError):
+                pass  # the child is gone: the next answer says so
+
+        self._sender = threading.Thread(target=send, name="cvat-gen-background-send", daemon=True)
+        self._sender.start()
 
     def _receive(self) -> Any:
         try:
@@ -82,6 +96,8 @@ class BackgroundChecks:
         """Ends the child, whatever it was given (a build can stop at any stage)."""
         if self._process is None:
             return
+        if self._sender is not None:
+            self._sender.join(timeout=5)  # a child that stopped reading makes it fail, not hang
         self._to_child.close()
         self._from_child.close()
         self._process.join(timeout=5)

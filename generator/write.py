@@ -10,9 +10,9 @@ earlier build wrote and this one doesn't are removed.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -102,13 +102,6 @@ def on_disk_matches(output: Path, manifest: Manifest) -> bool:
     return True
 
 
-def _umask() -> int:
-    """The process umask (only readable by setting it; set it straight back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def _count_user_entries(output: Path, generated: set[str]) -> int:
     """Files and links the user keeps among the generated ones. A folder that holds no
     generated file (a `.venv`, a `notes/`) counts as one entry and is not walked."""
@@ -182,7 +175,6 @@ def write_output(output: Path, files: dict[str, bytes], manifest: Manifest,
         # and the build would silently mix with them.
         raise BuildError(Diagnostic("", f"output folder {output} is not empty and was not written by cvat-gen "
                                         f"(no {MANIFEST_NAME}); choose another --output", source="output"))
-    mode = 0o666 & ~_umask()
     stats: dict[str, Any] = {"written": 0, "updated": 0, "unchanged": 0, "removed": 0, "restored": []}
     staged: list[tuple[Path, Path]] = []
     created: list[Path] = []  # folders this call made, removed again if it fails
@@ -207,11 +199,10 @@ def write_output(output: Path, files: dict[str, bytes], manifest: Manifest,
                 else:
                     stats["updated"] += 1
             _make_folders(target.parent, created)
-            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.cvat-gen-tmp-", dir=target.parent)
-            staged.append((Path(temp), target))
+            handle, temp = _create_staging_file(target)
+            staged.append((temp, target))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
-            os.chmod(temp, mode)
         stale = sorted(set(previous.files) - set(files)) if previous else []
         if before_commit is not None:  # the last word before anything changes (it may raise)
             before_commit()
@@ -240,6 +231,19 @@ def write_output(output: Path, files: dict[str, bytes], manifest: Manifest,
                     pass
     stats["user_files"] = _count_user_entries(output, set(files))
     return stats
+
+
+def _create_staging_file(target: Path) -> tuple[int, Path]:
+    """A new file beside `target`, opened for writing, with the mode the umask gives (as
+    any tool's new file). Named `.<name>.cvat-gen-tmp-<pid>-<n>`: found and removed if a
+    build is killed outright; O_EXCL never reuses one that is there."""
+    for attempt in itertools.count():
+        temp = target.with_name(f".{target.name}.cvat-gen-tmp-{os.getpid()}-{attempt}")
+        try:
+            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temp
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")
 
 
 def _make_folders(folder: Path, created: list[Path]) -> None:
