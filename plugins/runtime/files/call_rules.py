@@ -13,8 +13,10 @@ The behaviour is cvat-sdk 2.70.0's (``ApiClient.select_header_content_type``, ``
 - a response declared ``*/*`` is decoded as JSON unless its schema is a file
   (``format: binary``), as cvat-sdk decodes by the response schema; in the ``Accept``
   header ``*/*`` is listed as declared, it is not JSON;
-- DELETE carries the body a call passes (JSON-encoded), but only POST, PUT, PATCH and
-  OPTIONS get ``Content-Type: application/json`` when the call names no media type;
+- DELETE carries a body as POST, PUT, PATCH and OPTIONS do: the body a call passes, and the
+  declared media type as ``Content-Type`` (also without a body, as cvat-sdk sends it); only
+  the default ``Content-Type: application/json`` of an operation that declares no request
+  media type is left out for DELETE;
 - GET and HEAD (and TRACE) carry no body: the generator ignores a ``requestBody`` there,
   with a warning, rather than offer a parameter the request would drop.
 """
@@ -49,7 +51,7 @@ ALL_CONTROL_KWARGS: frozenset[str] = frozenset(CONTROL_KWARGS + EXTRA_CONTROL_KW
 
 # methods whose request carries a body (cvat-sdk's rest.py)
 BODY_METHODS: frozenset[str] = frozenset({"POST", "PUT", "PATCH", "OPTIONS", "DELETE"})
-# methods that say ``Content-Type`` even without a body or a declared type (not DELETE)
+# methods that say ``Content-Type: application/json`` when nothing else names one (not DELETE)
 DEFAULT_CONTENT_TYPE_METHODS: frozenset[str] = frozenset({"POST", "PUT", "PATCH", "OPTIONS"})
 FORM_MEDIA_TYPES: frozenset[str] = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 
 from .call_rules import (
     ALL_CONTROL_KWARGS,
+    BODY_METHODS,
     CONTROL_KWARGS,
     DEFAULT_CONTENT_TYPE_METHODS,
 )
@@ -254,8 +255,10 @@ class _Compiled:
         self.static_path = "".join(part for _, part in self.path_parts)  # no path parameters
         self.accept = _select_accept(spec.accept)
         self.content_type = _select_content_type(spec.request_content_types)
-        self.send_content_type = (
-            bool(spec.request_content_types) and spec.http_method in DEFAULT_CONTENT_TYPE_METHODS
+        # a call without a body says Content-Type as cvat-sdk does (call_rules.py): the
+        # declared type for a method that carries a body (DELETE too), else JSON by default
+        self.send_content_type = spec.http_method in (
+            BODY_METHODS if spec.request_content_types else DEFAULT_CONTENT_TYPE_METHODS
         )
         # a file body is streamed to disk, never preloaded in memory
         self.streams = spec.response_kind == "binary" or any(
@@ -672,7 +675,7 @@ class Endpoint:
                 )
                 headers["Content-Type"] = ctype
         elif c.send_content_type:
-            headers["Content-Type"] = content_type or c.content_type or ""  # as the old SDK did
+            headers["Content-Type"] = content_type or c.content_type or "application/json"
 
         # ---- url & auth ----
         config = client.configuration
