@@ -196,3 +196,25 @@ def test_untrusted_names_never_reach_annotations_raw() -> None:
     texts = [e.annotation for e in op.signature] + [op.return_annotation]
     for text in texts:
         assert not any(c in text for c in '";#()'), text
+
+
+def test_with_surface_recomputes_after_a_transform() -> None:
+    """A transform plugin that changes a type calls plugin_api.with_surface; on an unchanged
+    IR it is a no-op (the builder and it agree)."""
+    import dataclasses
+
+    from cvat_gen.ir import TypeRef
+    from cvat_gen.plugin_api import with_surface
+
+    ir = _ir({"/api/tasks/{id}": {"get": {
+        "operationId": "tasks_retrieve", "tags": ["tasks"], "parameters": [param("id", "path", True, type="integer")],
+        "responses": {"200": json_response(ref("TaskRead")), "404": {"description": ""}}}}})
+    assert with_surface(ir) == ir
+    (api,) = ir.apis
+    (op,) = api.operations
+    changed = dataclasses.replace(op, params=(dataclasses.replace(op.params[0], type=TypeRef("str")),),
+                                  method_name="fetch")
+    ir2 = with_surface(dataclasses.replace(ir, apis=(dataclasses.replace(api, operations=(changed,)),)))
+    (new,) = ir2.operations
+    assert [(e.name, e.annotation) for e in new.signature] == [("id", "str")]
+    assert [r.exception for r in new.responses] == ["", "NotFoundException"]
