@@ -439,7 +439,8 @@ class _Builder:
         if model.interface and model.kind != "alias":
             lines = [f"from {self.package}.models import {model.interface}", "",
                      f"class {model.interface}(IModelData):"]
-            lines += [f"    {f.py_name}: {f.type.annotation()}" for f in model.fields] or ["    pass"]
+            # the annotations of the generated interface, as the IR decided them (Field.annotation)
+            lines += [f"    {f.py_name}: {f.annotation}" for f in model.fields] or ["    pass"]
             interface = "\n".join(lines)
         uses = [self._model_link(n) for n in sorted(self.uses.get(model.name, ()))]
         by_models, by_ops = self._used_by(model.name)
