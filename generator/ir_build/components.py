@@ -55,7 +55,7 @@ class ComponentsMixin(BuilderBase):
         names = [self._ref_name(v.get("$ref")) if isinstance(v, dict) else None for v in variants]
         if None in names:
             return False
-        real = [n for n in names if not self._is_null_enum(self.schemas[n])]  # type: ignore[index]
+        real = [n for n in names if n is not None and not self._is_null_enum(self.schemas[n])]
         return len(real) == 1 and self._is_string_enum(self.schemas[real[0]]) and len(real) < len(names)
 
 
