@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import BuildError, DiagnosticSink
 from .ir import IR
-from .ir_build import IRBuilder
+from .ir_build.builder import IRBuilder
 from .ir_build.operations import parameter_name
 from .ir_build.rules import ALL_CONTROL_KWARGS, is_json_media
 from .ir_build.type_refs import schema_constraints

@@ -10,11 +10,7 @@ module with its own table-driven tests (tests/unit/test_ir_<concern>.py):
 - `surface`: what users see (signatures, annotations, exceptions, enum member names);
 - `builder`: the IRBuilder that joins them, and the assembly into Api classes.
 
-`cvat_gen.build_ir.build_ir` stays the entry point.
+`cvat_gen.build_ir.build_ir` stays the entry point. This file imports nothing: the plugin API
+imports `surface` alone, which must not pull in `rules` (it imports the runtime plugin's
+package, which imports the plugin API).
 """
-
-from __future__ import annotations
-
-from .builder import IRBuilder
-
-__all__ = ["IRBuilder"]

@@ -173,3 +173,15 @@ def test_no_parameter_takes_a_control_kwarg_name(name: str) -> None:
     ir, _ = build_ir(doc, "h", "p")
     (param,) = ir.operations[0].params
     assert param.wire_name == name and param.py_name not in rules.ALL_CONTROL_KWARGS
+
+
+@pytest.mark.parametrize("module", ["cvat_gen.plugin_api", "cvat_gen.plugins.runtime", "cvat_gen.ir_build.surface",
+                                    "cvat_gen.ir_build.rules", "cvat_gen.build_ir"])
+def test_imports_in_any_order(module: str) -> None:
+    """The generator imports a file of the runtime plugin, whose package imports the plugin
+    API: each of them must import first, in a fresh interpreter, without a cycle."""
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True,
+                            timeout=120, cwd="/")
+    assert result.returncode == 0, result.stderr
