@@ -142,6 +142,13 @@ class Field:
     deprecated: bool = False
     # validation keywords of the schema (build_ir.schema_constraints), checked client-side
     constraints: tuple[tuple[str, Any], ...] = ()
+    # what users see, decided by the IR builder (ir_build/surface.py): the annotation of the
+    # I<Model> interface, the msgspec model's, and the default of both ("UNSET" or "")
+    annotation: str = ""
+    model_annotation: str = ""
+    py_default: str = ""
+    # Python names of the inline enum values (`allowed_values` keys), in value order
+    enum_members: tuple[EnumMember, ...] = ()
 
     @property
     def validations(self) -> dict[str, Any]:
@@ -219,6 +226,23 @@ class Response:
     type: TypeRef | None = None
     kind: Literal["json", "binary", "text", "none"] = "none"
     content_types: tuple[str, ...] = ()  # every declared media type; content_type is the one decoded
+    # the exception class raised for this status ("NotFoundException"), "" for a success
+    exception: str = ""
+
+
+@dataclass(frozen=True)
+class SignatureEntry:
+    """One parameter of a generated operation method, exactly as the method declares it.
+
+    Why in the IR: the apis plugin writes the signature, the docs plugin shows the call, and
+    `cvat-gen ir` must show what users get; each computing the annotations on its own drifted.
+    """
+
+    name: str
+    annotation: str  # Python text, e.g. "TaskWriteRequest | dict[str, Any]", "int | UnsetType"
+    default: str | None = None  # Python text of the default ("UNSET"); None for a positional one
+    kind: Literal["positional", "keyword"] = "positional"
+    location: Literal["path", "query", "header", "cookie", "form", "body"] = "path"
 
 
 @dataclass(frozen=True)
@@ -248,6 +272,13 @@ class Operation:
     page_item: TypeRef | None = None
     # media types of a form body that became "form" parameters (build_ir._form_parameters)
     form_content_types: tuple[str, ...] = ()
+    # what users see, decided by the IR builder (ir_build/surface.py): the method's parameters
+    # in order (positional, then keyword-only; the call options follow as **kwargs), its
+    # return annotation, and the lazy page iterator's name and return annotation ("" if none)
+    signature: tuple[SignatureEntry, ...] = ()
+    return_annotation: str = ""
+    iterator_name: str = ""
+    iterator_annotation: str = ""
 
     @property
     def request_content_types(self) -> tuple[str, ...]:
@@ -275,6 +306,12 @@ class Operation:
     @property
     def error_responses(self) -> tuple[Response, ...]:
         return tuple(r for r in self.responses if not r.status.startswith("2"))
+
+    @property
+    def declared_errors(self) -> tuple[Response, ...]:
+        """Error statuses with a JSON model (CVAT: 409 -> RqId): with _check_status=False the
+        runtime decodes such a body as that model."""
+        return tuple(r for r in self.error_responses if r.status.isdigit() and r.kind == "json" and r.type)
 
 
 def paginated_item(op: Operation, models: dict[str, ModelDef]) -> TypeRef | None:

@@ -12,8 +12,9 @@ from .errors import BuildError, Diagnostic, DiagnosticSink, json_pointer
 from .hookspecs import hookimpl
 from .ir import (
     IR, Api, EnumDef, EnumMember, Field, ModelDef, Operation, Parameter, RequestBody, Response,
-    SecurityScheme, TypeRef,
+    SecurityScheme, SignatureEntry, TypeRef,
 )
+from .ir_build.surface import with_surface
 from .naming import enum_member_name, py_literal
 from .plugin_options import PluginOption
 from .overlay import Overlay, apply_overlay, describe, load_overlay, sort_overlays
@@ -22,7 +23,7 @@ from .render import layout_brackets, markdown_cell
 __all__ = [
     "IR", "Api", "BuildContext", "BuildError", "Diagnostic", "DiagnosticSink", "EnumDef", "EnumMember",
     "Field", "ModelDef", "Operation", "OutputFile", "Overlay", "Parameter", "PatchAction", "PluginOption", "PatchReport",
-    "RequestBody", "Response", "SecurityScheme", "TypeRef", "apply_overlay", "describe", "enum_member_name",
-    "hookimpl", "json_pointer", "layout_brackets", "load_overlay", "markdown_cell", "py_literal",
-    "sort_overlays",
+    "RequestBody", "Response", "SecurityScheme", "SignatureEntry", "TypeRef", "apply_overlay", "describe",
+    "enum_member_name", "hookimpl", "json_pointer", "layout_brackets", "load_overlay", "markdown_cell", "py_literal",
+    "sort_overlays", "with_surface",
 ]

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from cvat_gen.plugin_api import BuildContext, OutputFile
 from cvat_gen.plugin_api import hookimpl
-from cvat_gen.plugin_api import IR, Api, Operation, Parameter, Response, TypeRef
+from cvat_gen.plugin_api import IR, Api, Operation
 from cvat_gen.plugin_api import py_literal
 from cvat_gen.plugin_api import layout_brackets
 
@@ -34,8 +33,7 @@ class OperationView:
     @property
     def iter_signature(self) -> str:
         """The iterator method: the operation's parameters, yielding the page items."""
-        assert self.op.page_item is not None
-        return self._def(self.iter_name, f"Iterator[{self.op.page_item.annotation()}]")
+        return self._def(self.iter_name, self.op.iterator_annotation)
 
     @property
     def iter_call(self) -> str:
@@ -86,68 +84,12 @@ class OperationView:
         return layout_brackets("    params=(", calls, ")", 4, ",", is_tuple=True) if calls else ""
 
 
-def _param_annotation(param: Parameter) -> str:
-    text = param.type.struct_annotation() if param.type.kind != "binary" else "Any"
-    if param.location == "header" and not param.required and "None" not in text:
-        text += " | None"  # an explicit None removes a default header
-    return text
-
-
-def _body_annotation(type_ref: TypeRef) -> str:
-    if type_ref.kind == "model":
-        text = f"{type_ref.name} | dict[str, Any]"
-    elif type_ref.kind == "list" and type_ref.item is not None and type_ref.item.kind == "model":
-        text = f"list[{type_ref.item.name} | dict[str, Any]]"
-    else:
-        text = type_ref.struct_annotation()
-    if type_ref.nullable and "None" not in text:
-        text += " | None"
-    return text
-
-
-def _return_annotation(op: Operation) -> str:
-    if op.response_kind == "none" or op.response_type is None:
-        return "tuple[None, HTTPResponse]"
-    inner = "bytes" if op.response_kind == "binary" else op.response_type.annotation()
-    if inner != "Any" and not inner.endswith("| None"):
-        inner += " | None"
-    return f"tuple[{inner}, HTTPResponse]"
-
-
-_SHADOWABLE = re.compile(r"(?<![\w.])(list|dict)\[")
-
-
-def _unshadow(annotation: str, taken: frozenset[str]) -> str:
-    """``list[X]`` -> ``builtins.list[X]`` in a class that has a method named ``list``: inside
-    the class body the method would shadow the builtin for type checkers."""
-    if not taken & {"list", "dict"}:
-        return annotation
-    return _SHADOWABLE.sub(lambda m: f"builtins.{m.group(1)}[" if m.group(1) in taken else m.group(0),
-                           annotation)
-
-
-def _view(op: Operation, taken: frozenset[str] = frozenset()) -> OperationView:
-    positional: list[ParamView] = []
-    keyword: list[ParamView] = []
-    for param in op.params:
-        annotation = _unshadow(_param_annotation(param), taken)
-        if param.required:
-            positional.append(ParamView(param.py_name, annotation, ""))
-        else:
-            keyword.append(ParamView(param.py_name, f"{annotation} | UnsetType", "UNSET"))
-    body_type = ""
-    if op.body is not None:
-        body_type = op.body.type.struct_annotation()
-        annotation = _unshadow(_body_annotation(op.body.type), taken)
-        if op.body.required:
-            positional.append(ParamView(op.body.py_name, annotation, ""))
-        else:
-            keyword.insert(0, ParamView(op.body.py_name, f"{annotation} | UnsetType", "UNSET"))
-    iter_name = ""
-    if op.page_item is not None and f"{op.method_name}_iter" not in taken:
-        iter_name = f"{op.method_name}_iter"
-    return OperationView(op, positional, keyword, _unshadow(_return_annotation(op), taken), body_type,
-                         iter_name)
+def _view(op: Operation) -> OperationView:
+    """The method's layout, from the signature and return annotation the IR decided."""
+    positional = [ParamView(e.name, e.annotation, "") for e in op.signature if e.kind == "positional"]
+    keyword = [ParamView(e.name, e.annotation, e.default or "") for e in op.signature if e.kind == "keyword"]
+    body_type = op.body.type.struct_annotation() if op.body is not None else ""
+    return OperationView(op, positional, keyword, op.return_annotation, body_type, op.iterator_name)
 
 
 def _type_names(api: Api) -> list[str]:
@@ -163,12 +105,6 @@ def _type_names(api: Api) -> list[str]:
     return sorted(names)
 
 
-def _declared_errors(op: Operation) -> tuple[Response, ...]:
-    """Error statuses with a JSON model (CVAT: 409 -> RqId): with _check_status=False the
-    runtime decodes such a body as that model."""
-    return tuple(r for r in op.error_responses if r.status.isdigit() and r.kind == "json" and r.type)
-
-
 @hookimpl
 def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
     base = context.package_path
@@ -178,14 +114,13 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
         OutputFile(f"{base}/_api_members.py", context.render("apis/_api_members.py.j2", ir=ir)),
     ]
     for api in ir.apis:
-        taken = frozenset(op.method_name for op in api.operations)
-        views = [_view(op, taken) for op in api.operations]
+        views = [_view(op) for op in api.operations]
         auth_names: dict[tuple[str, ...], str] = {}
         for op in api.operations:
             auth_names.setdefault(op.auth, f"_AUTH_{len(auth_names) + 1}")
         status_responses = {
             op.method_name: [(int(r.status), [r.kind, r.type.struct_annotation() if r.kind == "json" and r.type else None])
-                             for r in (*op.alternate_responses, *_declared_errors(op))]
+                             for r in (*op.alternate_responses, *op.declared_errors)]
             for op in api.operations
         }
         deprecated_params = {op.method_name: [(p.py_name, p.deprecation_message) for p in op.params if p.deprecated]

@@ -202,22 +202,11 @@ class EnumView:
     used_by_operations: list[str]
 
 
-_EXCEPTIONS = {"401": "UnauthorizedException", "403": "ForbiddenException", "404": "NotFoundException"}
-
-
 def heading_anchor(heading: str) -> str:
     """The anchor GitHub and Python-Markdown's toc both give a heading made of an identifier:
     lower case, nothing else changed. Pages use plain `## method_name` headings, so links work
     on GitHub as well as in the mkdocs site (an explicit `{#id}` shows literally on GitHub)."""
     return heading.lower()
-
-
-def _exception_for(status: str) -> str:
-    if status in _EXCEPTIONS:
-        return _EXCEPTIONS[status]
-    if status.startswith("5"):
-        return "ServiceException"
-    return "ApiException"
 
 
 def _example_value(ref: TypeRef, ir_models: dict[str, ModelDef], enums: dict[str, EnumDef], depth: int = 0) -> str:
@@ -320,10 +309,9 @@ class _Builder:
 
     def operation(self, api: Api, op: Operation) -> OperationView:
         prefix = "../"
-        positional = list(op.positional_params)
-        keywords = [p.py_name for p in op.params if not p.required]
-        if op.body is not None and not op.body.required:
-            keywords.insert(0, op.body.py_name)
+        # the method's parameters as the IR orders them (Operation.signature)
+        positional = [e.name for e in op.signature if e.kind == "positional"]
+        keywords = [e.name for e in op.signature if e.kind == "keyword"]
         target = f"api_client.{api.attr_name}.{op.method_name}"
         call = _call_text(target, positional + [f"{k}=..." for k in keywords], "data, response = ")
 
@@ -387,7 +375,7 @@ class _Builder:
         responses = [(r.status, code_span(r.content_type) if r.content_type else "",
                       self.links.type(r.type, prefix) if r.type is not None else "", r.description)
                      for r in op.responses if r.status.startswith(("1", "2", "3"))]
-        errors = [(r.status, f"`exceptions.{_exception_for(r.status)}`", r.description) for r in op.error_responses]
+        errors = [(r.status, f"`exceptions.{r.exception}`", r.description) for r in op.error_responses]
 
         deprecation = ""
         if op.deprecated:
@@ -451,7 +439,8 @@ class _Builder:
         if model.interface and model.kind != "alias":
             lines = [f"from {self.package}.models import {model.interface}", "",
                      f"class {model.interface}(IModelData):"]
-            lines += [f"    {f.py_name}: {f.type.annotation()}" for f in model.fields] or ["    pass"]
+            # the annotations of the generated interface, as the IR decided them (Field.annotation)
+            lines += [f"    {f.py_name}: {f.annotation}" for f in model.fields] or ["    pass"]
             interface = "\n".join(lines)
         uses = [self._model_link(n) for n in sorted(self.uses.get(model.name, ()))]
         by_models, by_ops = self._used_by(model.name)

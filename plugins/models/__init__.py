@@ -32,16 +32,9 @@ class FieldView:
 
 
 def _field_view(field: Field) -> FieldView:
-    annotation = field.type.annotation()
-    struct = field.type.struct_annotation()
-    if field.decode_required:
-        default = ""
-    else:
-        # the interface admits UNSET as the model does, so that a model is a valid subtype of
-        # its interface for type checkers (`A | B` is what the model's union class aliases)
-        annotation = f"{annotation} | UnsetType"
-        struct = f"{struct} | UnsetType"
-        default = "UNSET"
+    """The layout of one field; its annotations and default are the IR's (Field.annotation,
+    Field.model_annotation, Field.py_default: a field a response may leave out admits UNSET)."""
+    annotation, struct, default = field.annotation, field.model_annotation, field.py_default
     if field.py_name != field.json_name:
         name = py_literal(field.json_name)
         default = f"field(default={default}, name={name})" if default else f"field(name={name})"
@@ -124,12 +117,8 @@ def cvatgen_emit_files(ir: IR, context: BuildContext) -> list[OutputFile]:
     unions = {m.name: _union_view(m) for m in models if m.kind == "union"}
     positional = {m.name: tuple(f.py_name for f in m.fields if f.positional) for m in models}
     read_only = {m.name: tuple(f.py_name for f in m.fields if f.read_only) for m in models}
-    allowed = {m.name: [(f.py_name, [(v, v) for v in f.enum_values]) for f in m.fields if f.enum_values]
+    allowed = {m.name: [(f.py_name, [(e.name, e.value) for e in f.enum_members]) for f in m.fields if f.enum_members]
                for m in models}
-    from cvat_gen.plugin_api import enum_member_name
-
-    allowed = {name: [(field, [(enum_member_name(v), v) for v, _ in values]) for field, values in items]
-               for name, items in allowed.items()}
     checks = {m.name: [(f.py_name, list(f.validations.items())) for f in m.fields if f.constraints]
               for m in models}
     names = sorted({e.name for e in ir.enums} | {m.name for m in ir.models}

@@ -17,6 +17,7 @@ CVATGEN_ORDER = 30
 FILES = Path(__file__).parent / "files"
 RUNTIME_MODULES = (
     "api_client.py",
+    "call_rules.py",
     "configuration.py",
     "decoding.py",
     "downloads.py",

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 from ._api_members import ApiMembers
+from .call_rules import select_accept as _select_accept
+from .call_rules import select_content_type as _select_content_type
 from .configuration import Configuration
 from .endpoint import (
     CONTROL_KWARGS,
@@ -20,8 +22,6 @@ from .endpoint import (
     Endpoint,
     EndpointSpec,
     Param,
-    _select_accept,
-    _select_content_type,
     resolve_type,
 )
 from .exceptions import ApiException, ApiTypeError, ApiValueError, exception_for_status

@@ -13,6 +13,14 @@ import warnings
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping, Sequence
 from urllib.parse import quote, urlencode
 
+from .call_rules import (
+    ALL_CONTROL_KWARGS,
+    BODY_METHODS,
+    CONTROL_KWARGS,
+    DEFAULT_CONTENT_TYPE_METHODS,
+)
+from .call_rules import select_accept as _select_accept
+from .call_rules import select_content_type as _select_content_type
 from .exceptions import ApiTypeError, ApiValueError, exception_for_status
 from .serialization import (
     _body_items,
@@ -38,24 +46,9 @@ def _timeout(value: Any) -> Any:
 
 __all__ = ["ApiBase", "CONTROL_KWARGS", "Endpoint", "EndpointSpec", "Param", "resolve_type"]
 
-# Call kwargs every endpoint accepts besides its parameters (same list as the old SDK).
-CONTROL_KWARGS: tuple[str, ...] = (
-    "_async_call",
-    "_host_index",
-    "_parse_response",
-    "_request_timeout",
-    "_validate_inputs",
-    "_validate_outputs",
-    "_check_status",
-    "_content_type",
-    "_spec_property_naming",
-    "_request_auths",
-)
-# ``_retries`` (an int or a urllib3 Retry; 0 turns retrying off) is an addition of this SDK.
-EXTRA_CONTROL_KWARGS: tuple[str, ...] = ("_retries",)
-_CONTROL = frozenset(CONTROL_KWARGS + EXTRA_CONTROL_KWARGS)
+# The call options and media-type rules are shared with the generator (call_rules.py).
+_CONTROL = ALL_CONTROL_KWARGS
 _NO_BODY: Any = object()
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "OPTIONS"})
 _SIMPLE = (int, str, float, bool)
 _UNSET: Any = None  # msgspec.UNSET, bound when the first spec is compiled (keeps imports lazy)
 
@@ -262,8 +255,10 @@ class _Compiled:
         self.static_path = "".join(part for _, part in self.path_parts)  # no path parameters
         self.accept = _select_accept(spec.accept)
         self.content_type = _select_content_type(spec.request_content_types)
-        self.send_content_type = (
-            bool(spec.request_content_types) and spec.http_method in _BODY_METHODS
+        # a call without a body says Content-Type as cvat-sdk does (call_rules.py): the
+        # declared type for a method that carries a body (DELETE too), else JSON by default
+        self.send_content_type = spec.http_method in (
+            BODY_METHODS if spec.request_content_types else DEFAULT_CONTENT_TYPE_METHODS
         )
         # a file body is streamed to disk, never preloaded in memory
         self.streams = spec.response_kind == "binary" or any(
@@ -406,31 +401,6 @@ def _path_parts(template: str) -> tuple[tuple[bool, str], ...]:
         elif piece:
             parts.append((False, quote(piece, safe="/%:@!$&'()*+,;=-._~")))
     return tuple(parts)
-
-
-def _select_accept(accepts: Sequence[str]) -> str | None:
-    if not accepts:
-        return None
-    lowered = [a.lower() for a in accepts]
-    # Several JSON flavours: plain JSON is what every server speaks. Anything else (files)
-    # is listed as declared, so the server can pick.
-    if "application/json" in lowered and all(_is_json(a) for a in lowered):
-        return "application/json"
-    return ", ".join(accepts)
-
-
-def _is_json(media: str) -> bool:
-    base = media.split(";")[0].strip()
-    return base == "application/json" or base.endswith("+json")
-
-
-def _select_content_type(content_types: Sequence[str]) -> str | None:
-    if not content_types:
-        return None
-    lowered = [c.lower() for c in content_types]
-    if "application/json" in lowered or "*/*" in lowered:
-        return "application/json"
-    return content_types[0]
 
 
 # --------------------------------------------------------------------------------------
@@ -705,7 +675,7 @@ class Endpoint:
                 )
                 headers["Content-Type"] = ctype
         elif c.send_content_type:
-            headers["Content-Type"] = content_type or c.content_type or ""  # as the old SDK did
+            headers["Content-Type"] = content_type or c.content_type or "application/json"
 
         # ---- url & auth ----
         config = client.configuration

@@ -16,6 +16,7 @@ from urllib.parse import urlencode, urlparse
 
 import urllib3
 
+from .call_rules import BODY_METHODS, DEFAULT_CONTENT_TYPE_METHODS
 from .exceptions import ApiException, ApiValueError, exception_for_status
 from .retries import (
     DEFAULT_TIMEOUT,
@@ -34,7 +35,6 @@ RESTResponse = urllib3.HTTPResponse
 """Responses are urllib3's, as the SDK docs promise (``.status``, ``.data``, streaming)."""
 
 _METHODS = frozenset({"GET", "HEAD", "DELETE", "POST", "PUT", "PATCH", "OPTIONS"})
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "OPTIONS", "DELETE"})
 
 Timeout = float | int | tuple[float, float] | urllib3.Timeout | None
 
@@ -262,9 +262,9 @@ class RESTClientObject:
         fields: Sequence[tuple[str, Any]] | None = None
         multipart = True
         raw_body: bytes | str | None = None
-        if method in _BODY_METHODS:
+        if method in BODY_METHODS:
             content_type = _header(headers, "Content-Type")
-            if content_type is None and method != "DELETE":
+            if content_type is None and method in DEFAULT_CONTENT_TYPE_METHODS:
                 content_type = headers["Content-Type"] = "application/json"
             if content_type is None or "json" in content_type.lower():
                 if body is not None:
