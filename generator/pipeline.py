@@ -211,8 +211,13 @@ class Build:
 
         ir, sink = build_ir(document, self.context.schema_hash, self.config.package)
         self.context.diagnostics.items.extend(sink.items)
+        transformed = False
         for name, result in self._call_chain(ir):
-            ir = result
+            ir, transformed = result, True
+        if transformed:  # what users see follows what the transforms made of names and types
+            from .ir_build.surface import with_surface
+
+            ir = with_surface(ir)
         self.context.diagnostics.raise_if_errors()
         self.timer.lap("ir")
         return ir
