@@ -123,9 +123,9 @@ def _child(inbox: Any, outbox: Any, parent_ends: tuple[Any, ...]) -> None:
         items = spec_diagnostics(document)
     except BaseException as exc:  # one clear line, as the in-process validator would give
         items = [Diagnostic("", f"the spec validator failed: {type(exc).__name__}: {str(exc)[:200]}")]
-    outbox.send(items)
     try:
+        outbox.send(items)
         sources = inbox.recv()
+        outbox.send(first_syntax_error(sources) or ())
     except (EOFError, OSError):
-        return
-    outbox.send(first_syntax_error(sources) or ())
+        return  # the build ended without waiting for this answer

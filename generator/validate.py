@@ -117,7 +117,39 @@ def check_cycles(document: dict[str, Any], sink: DiagnosticSink) -> None:
             visit(name, [name])
 
 
+def _refs_sound(document: dict[str, Any]) -> bool:
+    """The common case, fast: every `$ref` a local pointer that resolves, nothing nested too
+    deeply. No paths are built; `check_refs` walks again, with paths, only when this fails."""
+    resolved: set[str] = set()
+    stack: list[tuple[Any, int]] = [(document, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False
+        if isinstance(node, dict):
+            if "$ref" in node:
+                ref = node["$ref"]
+                if not isinstance(ref, str) or not ref.startswith("#/"):
+                    return False
+            else:
+                ref = None
+            if ref is not None and ref not in resolved:
+                try:
+                    resolve_pointer(document, ref)
+                except KeyError:
+                    return False
+                resolved.add(ref)
+            depth += 1
+            stack.extend((value, depth) for key, value in node.items() if isinstance(value, (dict, list)))
+        elif isinstance(node, list):
+            depth += 1
+            stack.extend((value, depth) for value in node if isinstance(value, (dict, list)))
+    return True
+
+
 def check_refs(document: dict[str, Any], sink: DiagnosticSink) -> None:
+    if _refs_sound(document):
+        return
     for where, ref in iter_refs(document):
         pointer = json_pointer(*where)
         if ref is None:

@@ -43,7 +43,17 @@ class IRBuilder(ComponentsMixin, TypesMixin, OperationsMixin):
 
     def check_encodable(self) -> None:
         """JSON can carry lone surrogates (\\udcff) that no UTF-8 file can hold; without this
-        check the build would end in a UnicodeEncodeError while writing."""
+        check the build would end in a UnicodeEncodeError while writing. Encoding the whole
+        document at once answers the common case fast; only a failure walks it to say where."""
+        import json
+
+        try:
+            json.dumps(self.doc, ensure_ascii=False).encode("utf-8")
+            return
+        except UnicodeEncodeError:
+            pass
+        except (TypeError, ValueError, RecursionError):
+            pass  # not plain JSON data: the walk below decides
         stack: list[tuple[tuple[str, ...], Any]] = [((), self.doc)]
         while stack:
             where, node = stack.pop()
