@@ -77,6 +77,39 @@ def first_syntax_error(files: dict[str, str]) -> tuple[str, str] | None:
     return None
 
 
+class ParsedCache:
+    """Digests of generated files that parsed, from the last build into this cache dir: a
+    rebuild after a server release parses only the files that changed. A digest covers the
+    interpreter's version too (what parses is the parser's call)."""
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.path = (cache_dir or default_cache_dir()) / "syntax" / "parsed.txt"
+        try:
+            self.known = set(self.path.read_text(encoding="ascii").split())
+        except (OSError, UnicodeDecodeError):
+            self.known = set()
+
+    @staticmethod
+    def _digest(source: str) -> str:
+        import sys
+
+        return hashlib.sha256(f"{sys.version}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
+
+    def unparsed(self, files: dict[str, str]) -> dict[str, str]:
+        return {path: source for path, source in files.items() if self._digest(source) not in self.known}
+
+    def remember(self, files: dict[str, str]) -> None:
+        """After they all parsed: these files, and no others, are the known ones now."""
+        digests = sorted({self._digest(source) for source in files.values()})
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            temporary.write_text("\n".join(digests) + "\n", encoding="ascii")
+            temporary.replace(self.path)
+        except OSError:
+            pass  # a cache we can't write is only slower
+
+
 def check_syntax(files: dict[str, str]) -> None:
     """Parse files that skip black: a template bug (or an injection that got past the
     escaping filters) must stop the build, as black's parser would have stopped it."""

@@ -106,6 +106,8 @@ class Build:
         self.context = BuildContext(config)
         self.timer = _Timer()
         self._syntax_pending = False
+        self._parsed: Any = None  # format.ParsedCache, set by render()
+        self._to_parse: dict[str, str] = {}
         self._validation_done = False
         self.checks: BackgroundChecks | None = None
 
@@ -191,6 +193,8 @@ class Build:
             from .format import FormatError
 
             raise _invalid_code(FormatError(*error))
+        if self._syntax_pending:
+            self._parsed.remember(self._to_parse)
 
     def _wait_for_validation(self, checks: BackgroundChecks) -> None:
         if self._validation_done:
@@ -251,7 +255,7 @@ class Build:
 
     def render(self, ir: IR) -> dict[str, bytes]:
         from .context import OutputFile
-        from .format import FormatError, Formatter, check_syntax
+        from .format import FormatError, Formatter, ParsedCache, check_syntax
         from .render import Renderer
 
         dirs = [Path(d) for d in self.config.template_dirs]
@@ -289,12 +293,15 @@ class Build:
         # what black would have refused must not be written either: parsed in the background
         # process when there is one (answered before anything is renamed into place)
         checks = self.checks
+        self._parsed = ParsedCache(self.config.cache_dir)
+        self._to_parse = to_check
         try:
             if checks is not None:
-                checks.submit_sources(to_check)
+                checks.submit_sources(self._parsed.unparsed(to_check))
                 self._syntax_pending = True
             else:
-                check_syntax(to_check)
+                check_syntax(self._parsed.unparsed(to_check))
+                self._parsed.remember(to_check)
             formatted = formatter.format_all(to_format)
         except FormatError as exc:
             raise _invalid_code(exc) from None

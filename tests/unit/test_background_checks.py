@@ -108,3 +108,26 @@ def test_built_in_template_bytecode_lives_beside_the_package(tmp_path: Path) -> 
     second.env.get_template("docs/extra.md.j2")
     assert all("extra.md.j2" in name for name in compiled), f"built-in templates recompiled: {compiled}"
     assert len(compiled) == 1, "the user's template is compiled into the new cache dir"
+
+
+def test_a_rebuild_parses_only_what_changed(tmp_path: Path) -> None:
+    """Files that parsed in the last build into this cache dir are not parsed again; a
+    changed file is, and a broken one is still caught."""
+    from cvat_gen.format import ParsedCache
+
+    cache = ParsedCache(tmp_path / "cache")
+    files = {"a.py": "x = 1\n", "b.py": "y = 2\n"}
+    assert cache.unparsed(files) == files
+    cache.remember(files)
+    again = ParsedCache(tmp_path / "cache")
+    assert again.unparsed(files) == {}
+    changed = {"a.py": "x = 1\n", "b.py": "def f(:\n"}
+    assert again.unparsed(changed) == {"b.py": "def f(:\n"}
+
+    output = tmp_path / "out"
+    run_build(_config(tmp_path, output))
+    known = ParsedCache(tmp_path / "cache").known
+    assert known, "a build remembers what parsed"
+    with pytest.raises(BuildError, match="not valid Python"):  # the changed file is parsed
+        run_build(_config(tmp_path, output, template_dirs=(str(_broken_template(tmp_path)),)))
+    assert ParsedCache(tmp_path / "cache").known == known, "a failed build teaches the cache nothing"
