@@ -222,30 +222,35 @@ class _BytecodeCache:
                     self.builtin_keys.add(self.get_cache_key(name, filename))  # before it loads
                 return super().get_bucket(environment, name, filename, source)
 
-            def _path(self, bucket: Any) -> Path | None:
-                folder = self.builtin if bucket.key in self.builtin_keys else self.user
-                return folder / f"cvat-gen-{bucket.key}.jinja2" if folder is not None else None
+            def _paths(self, bucket: Any) -> list[Path]:
+                """Where to look, in order: a built-in template's bytecode beside the package
+                first, else (a read-only install) in the cache dir like any other."""
+                name = f"cvat-gen-{bucket.key}.jinja2"
+                folders = [self.builtin] if bucket.key in self.builtin_keys else []
+                folders += [self.user] if self.user is not None else []
+                return [folder / name for folder in folders]
 
             def load_bytecode(self, bucket: Any) -> None:
-                path = self._path(bucket)
-                try:
-                    with open(path, "rb") as stream:  # type: ignore[arg-type]
-                        bucket.load_bytecode(stream)
-                except (OSError, TypeError):
-                    pass
+                for path in self._paths(bucket):
+                    try:
+                        with open(path, "rb") as stream:
+                            bucket.load_bytecode(stream)
+                    except OSError:
+                        continue
+                    if bucket.code is not None:
+                        return
 
             def dump_bytecode(self, bucket: Any) -> None:
-                path = self._path(bucket)
-                if path is None:
-                    return
-                try:
-                    path.parent.mkdir(exist_ok=True)
-                    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-                    with open(temporary, "wb") as stream:
-                        bucket.write_bytecode(stream)
-                    temporary.replace(path)
-                except OSError:
-                    pass
+                for path in self._paths(bucket):
+                    try:
+                        path.parent.mkdir(exist_ok=True)
+                        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+                        with open(temporary, "wb") as stream:
+                            bucket.write_bytecode(stream)
+                        temporary.replace(path)
+                        return
+                    except OSError:
+                        continue
 
         return Cache()
 

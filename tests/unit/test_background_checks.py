@@ -131,3 +131,20 @@ def test_a_rebuild_parses_only_what_changed(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="not valid Python"):  # the changed file is parsed
         run_build(_config(tmp_path, output, template_dirs=(str(_broken_template(tmp_path)),)))
     assert ParsedCache(tmp_path / "cache").known == known, "a failed build teaches the cache nothing"
+
+
+def test_a_read_only_install_keeps_built_in_bytecode_in_the_cache_dir(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    renderer = Renderer([], tmp_path / "cache")
+    renderer.env.bytecode_cache.builtin = blocker / "__pycache__"  # type: ignore[union-attr]  # unwritable
+    renderer.env.get_template("apis/api_init.py.j2")
+    assert list((tmp_path / "cache" / "jinja2").glob("cvat-gen-*.jinja2")), "fell back to the cache dir"
+
+    again = Renderer([], tmp_path / "cache")
+    again.env.bytecode_cache.builtin = blocker / "__pycache__"  # type: ignore[union-attr]
+    compiled: list[str] = []
+    original = again.env._compile  # type: ignore[attr-defined]
+    again.env._compile = lambda source, filename: compiled.append(filename) or original(source, filename)  # type: ignore[attr-defined,method-assign]
+    again.env.get_template("apis/api_init.py.j2")
+    assert compiled == [], "loaded from the cache dir, not compiled again"
