@@ -241,7 +241,12 @@ class _BytecodeCache:
                         return
 
             def dump_bytecode(self, bucket: Any) -> None:
-                for path in self._paths(bucket):
+                import sys
+
+                paths = self._paths(bucket)
+                if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: nothing beside the package
+                    paths = [p for p in paths if not p.is_relative_to(self.builtin)]
+                for path in paths:
                     try:
                         path.parent.mkdir(exist_ok=True)
                         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")

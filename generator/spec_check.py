@@ -103,6 +103,8 @@ def compiled_validator(which: str = "document") -> Callable[[Any], Any] | None:
         source = fastjsonschema.compile_to_code(json.loads(raw), use_default=False, detailed_exceptions=False)
         code = compile(source, f"<{which} metaschema {key}>", "exec")
         try:
+            if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: nothing beside the package
+                raise PermissionError
             _CODE_CACHE.mkdir(exist_ok=True)
             temporary = cached.with_suffix(f".{id(code)}.tmp")
             temporary.write_bytes(marshal.dumps(code))
