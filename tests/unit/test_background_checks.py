@@ -82,9 +82,12 @@ def test_a_build_that_stops_before_validation_ends_its_child(tmp_path: Path) -> 
     assert not (tmp_path / "out").exists()
 
 
-def test_built_in_template_bytecode_lives_beside_the_package(tmp_path: Path) -> None:
+def test_built_in_template_bytecode_lives_beside_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh --cache-dir does not recompile cvat-gen's own templates (as a fresh
     project does not recompile a library's .pyc files); a user's templates go to the cache dir."""
+    import sys
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # CI sets PYTHONDONTWRITEBYTECODE
     user_templates = tmp_path / "mine"
     (user_templates / "docs").mkdir(parents=True)
     (user_templates / "docs" / "extra.md.j2").write_text("# {{ title }}\n", encoding="utf-8")
@@ -131,6 +134,19 @@ def test_a_rebuild_parses_only_what_changed(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="not valid Python"):  # the changed file is parsed
         run_build(_config(tmp_path, output, template_dirs=(str(_broken_template(tmp_path)),)))
     assert ParsedCache(tmp_path / "cache").known == known, "a failed build teaches the cache nothing"
+
+
+def test_pythondontwritebytecode_writes_nothing_beside_the_package(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    package_cache = tmp_path / "package" / "__pycache__"
+    renderer = Renderer([], tmp_path / "cache")
+    renderer.env.bytecode_cache.builtin = package_cache  # type: ignore[union-attr]
+    renderer.env.get_template("apis/api_init.py.j2")
+    assert not package_cache.exists()
+    assert list((tmp_path / "cache" / "jinja2").glob("cvat-gen-*.jinja2"))
 
 
 def test_a_read_only_install_keeps_built_in_bytecode_in_the_cache_dir(tmp_path: Path) -> None:
