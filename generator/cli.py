@@ -197,6 +197,8 @@ def patches(**cli_options: Any) -> None:
                 mark = "skip"
             elif action.note.startswith("optional"):
                 mark = "opt"
+            elif "unexpected shape" in action.note:
+                mark = "WARN"  # the server changed under the patch: not applied there, said where
             else:
                 mark = "STALE"
             note = f" [{action.note}]" if action.note and not action.applies else ""

@@ -519,3 +519,20 @@ def test_patches_marks_a_stale_user_overlay(stale_overlay: Path) -> None:
     assert lines[index + 1].startswith("  ok    update $.components.schemas.CloudStorageStatus  (1 match)")
     assert lines[index + 2].startswith("  STALE update $.paths['/api/gone'].get  (0 matches)")
     assert "the endpoint that went away" in lines[index + 2]
+
+
+def test_patches_marks_an_unexpected_shape_as_a_warning_not_stale(tmp_path: Path) -> None:
+    """A target whose node no longer has the shape the action expects is a warning (WARN),
+    with where and why; STALE is for a target that matches nothing."""
+    overlay = tmp_path / "shape.yaml"
+    overlay.write_text(
+        "overlay: 1.0.0\ninfo: {title: shape check, version: '1'}\nactions:\n"
+        "  - target: $.components.schemas.CloudStorageStatus\n"
+        "    description: expects an integer enum\n"
+        "    update: {description: x}\n"
+        "    x-cvat-gen: {when: {expect: \"@[?@.type == 'integer']\"}}\n", encoding="utf-8")
+    code, lines = _patches("-s", str(schema_path("2.70.0")), "--overlay", str(overlay))
+    assert code == 0
+    index = lines.index(f"{overlay}: shape check [applies]")
+    assert lines[index + 1].startswith("  WARN  update $.components.schemas.CloudStorageStatus  (1 match)"), lines[index + 1]
+    assert "unexpected shape" in lines[index + 1]
