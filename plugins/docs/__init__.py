@@ -26,8 +26,11 @@ from typing import Any
 from cvat_gen.plugin_api import BuildContext, OutputFile
 from cvat_gen.plugin_api import hookimpl
 from cvat_gen.plugin_api import IR, Api, EnumDef, ModelDef, Operation, TypeRef
+from cvat_gen.plugin_api import SecurityScheme
 from cvat_gen.plugin_api import py_literal
 from cvat_gen.plugin_api import markdown_cell
+
+from . import examples
 
 CVATGEN_ORDER = 60
 LINE_LENGTH = 88
@@ -220,28 +223,66 @@ def _exception_for(status: str) -> str:
     return "ApiException"
 
 
-def _example_value(ref: TypeRef, ir_models: dict[str, ModelDef], enums: dict[str, EnumDef], depth: int = 0) -> str:
-    """A Python expression of the right type, for examples."""
+_EXAMPLE_DEPTH = 6  # nested models shown in an example; deeper required ones become {} (or None)
+
+
+def _example_value(ref: TypeRef, ir_models: dict[str, ModelDef], enums: dict[str, EnumDef], depth: int = 0, *,
+                   name: str = "", constraints: tuple[tuple[str, Any], ...] = (), enum_values: tuple[str, ...] = (),
+                   seen: frozenset[str] = frozenset()) -> str:
+    """A Python expression of the right type that a server following the schema accepts:
+    enum values, bounds, lengths and patterns are honoured (plugins/docs/examples.py), the
+    required writable fields of nested models filled in, read-only ones left out. `name`
+    (the JSON name) stands in for the string `format` the IR doesn't keep."""
+    rules = dict(constraints)
+    if enum_values:
+        return py_literal(enum_values[0])
     if ref.kind == "model":
         model = ir_models.get(ref.name)
-        if model is None or depth >= 2:
+        if model is None:
             return "{}"
+        if model.name in seen or depth >= _EXAMPLE_DEPTH:  # a cycle: only None ends it
+            return "None" if ref.nullable else "{}"
+        inner = seen | {model.name}
         if model.kind == "alias" and model.alias_of:
-            return _example_value(TypeRef("enum", model.alias_of), ir_models, enums, depth)
-        args = [f"{f.py_name}={_example_value(f.type, ir_models, enums, depth + 1)}"
+            return _example_value(TypeRef("enum", model.alias_of), ir_models, enums, depth, seen=inner)
+        if model.kind == "union" and model.union is not None and model.union.members:
+            return _example_value(model.union.members[0], ir_models, enums, depth, name=name, seen=inner)
+        args = [f"{f.py_name}={_example_value(f.type, ir_models, enums, depth + 1, name=f.json_name, constraints=f.constraints, enum_values=f.enum_values, seen=inner)}"
                 for f in model.fields if f.positional]
         return f"models.{model.name}({', '.join(args)})"
     if ref.kind == "enum":
         enum = enums.get(ref.name)
         return py_literal(enum.members[0].value) if enum and enum.members else '""'
     if ref.kind == "union" and ref.members:
-        return _example_value(ref.members[0], ir_models, enums, depth)
+        return _example_value(ref.members[0], ir_models, enums, depth, name=name, constraints=constraints, seen=seen)
     if ref.kind == "list":
-        return "[]"
+        count = examples.items_count(rules)
+        if not count or ref.item is None:
+            return "[]"
+        item = _example_value(ref.item, ir_models, enums, depth + 1, name=name, constraints=rules.get("items", ()),
+                              seen=seen)
+        return "[" + ", ".join([item] * count) + "]"
     if ref.kind == "dict":
         return "{}"
-    return {"str": '"string"', "int": "1", "float": "1.0", "bool": "True", "date": '"2024-01-01"',
-            "datetime": '"2024-01-01T00:00:00Z"', "binary": 'open("file.bin", "rb")'}.get(ref.kind, "None")
+    if ref.kind == "str":
+        return examples.string_example(name, rules)
+    if ref.kind in ("int", "float"):
+        return examples.number_example(ref.kind, rules)
+    return {"bool": "True", "date": '"2024-01-01"', "datetime": '"2024-01-01T00:00:00Z"',
+            "binary": 'open("file.bin", "rb")'}.get(ref.kind, "None")
+
+
+def _example_configuration(op: Operation, security: dict[str, SecurityScheme]) -> str:
+    """The `Configuration(...)` of an example: user name and password, unless the operation
+    accepts no basic auth but a token (`access_token`) or an API key (`api_key`)."""
+    kinds = [(name, security[name].kind) for name in op.auth if name in security]
+    host = 'host="http://localhost:8080"'
+    if not kinds or any(kind == "basic" for _, kind in kinds):
+        return f'Configuration({host}, username="user", password="password")'
+    for name, kind in kinds:
+        if kind == "bearer":
+            return f'Configuration({host}, access_token="token")'
+    return f"Configuration({host}, api_key={{{py_literal(kinds[0][0])}: \"key\"}})"
 
 
 def _carries_files(ref: TypeRef, ir_models: dict[str, ModelDef], seen: frozenset[str] = frozenset()) -> bool:
@@ -311,6 +352,7 @@ class _Builder:
                         for name in r.type.referenced_classes():
                             self.used_by_ops[name][key].add(f"response {r.status}")
         self.attr_names = {a.class_name: a.attr_name for a in ir.apis}
+        self.security = {s.name: s for s in ir.security}
 
     # -- operations ---------------------------------------------------------------------
 
@@ -330,9 +372,10 @@ class _Builder:
         values: list[str] = []
         for p in op.params:
             if p.required:
-                values.append(_example_value(p.type, self.models, self.enums))
+                values.append(_example_value(p.type, self.models, self.enums, name=p.wire_name,
+                                             constraints=p.constraints, enum_values=p.enum_values))
         if op.body is not None:
-            value = _example_value(op.body.type, self.models, self.enums)
+            value = _example_value(op.body.type, self.models, self.enums, name=op.body.py_name)
             values.append(value if op.body.required else f"{op.body.py_name}={value}")
             content_type = _example_content_type(op.body.content_types, op.body.type, self.models)
             if content_type:
@@ -343,7 +386,7 @@ class _Builder:
         example = "\n".join([
             f"from {self.package} import ApiClient, Configuration, exceptions, models",
             "",
-            'configuration = Configuration(host="http://localhost:8080", username="user", password="password")',
+            f"configuration = {_example_configuration(op, self.security)}",
             "with ApiClient(configuration) as api_client:",
             "    try:",
             *("        " + line for line in body.split("\n")),
