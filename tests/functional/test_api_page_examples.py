@@ -119,3 +119,53 @@ def test_every_api_page_example_runs(
         print("  impossible:", line)
     assert examples, f"{schema_id}: no examples found in docs/apis/*.md"
     assert not failures, f"{len(failures)} of {len(examples)} examples of {schema_id} failed:\n" + "\n".join(failures)
+
+
+# --- the parts the matrix relies on, checked on small inputs --------------------------------
+
+
+def test_fences_and_sections_are_read_by_the_commonmark_rules(tmp_path) -> None:
+    page = tmp_path / "XApi.md"
+    page.write_text(
+        "# XApi\n\n```python\nnot an example\n```\n\n## first\n\n**GET** `/api/x`: get\n\n"
+        "**Example**\n\n````python\nprint('```')\n```\nstill code\n````\n\n"
+        "## second\n\n**POST** `` /api/`y` ``\n\n**Example**\n\n  ```python\n  a = 1\n   b = 2\n  ```\n"
+        "\n## third\n\nno example\n",
+        encoding="utf-8",
+    )
+    sections, found = page_examples(page)
+    assert sections == ["first", "second", "third"]
+    assert [(e.operation, e.http_method, e.path, e.code) for e in found] == [
+        ("first", "GET", "/api/x", "print('```')\n```\nstill code"),
+        ("second", "POST", "/api/`y`", "a = 1\n b = 2"),
+    ]
+
+
+def test_impossible_requests_are_explained_and_possible_ones_are_not() -> None:
+    schema = {
+        "paths": {
+            "/a/{id}": {
+                "parameters": [{"in": "path", "name": "id", "required": True,
+                                "schema": {"type": "string", "minLength": 5, "maxLength": 2}}],
+                "get": {"responses": {}},
+            },
+            "/b": {"post": {"requestBody": {"required": True, "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Loop"}}}}}},
+            "/c": {"post": {"parameters": [{"in": "query", "name": "q", "required": True,
+                                             "schema": {"type": "string", "enum": []}}]}},
+            "/ok": {"post": {"requestBody": {"required": True, "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Fine"}}}}}},
+        },
+        "components": {"schemas": {
+            "Loop": {"type": "object", "required": ["next"], "properties": {"next": {"$ref": "#/components/schemas/Loop"}}},
+            "Fine": {"type": "object", "required": ["next", "id"], "properties": {
+                "next": {"allOf": [{"$ref": "#/components/schemas/Fine"}], "nullable": True},
+                "id": {"type": "integer", "readOnly": True, "minimum": 3, "maximum": 1},
+            }},
+        }},
+    }
+    assert "minLength 5 > maxLength 2" in impossible_reason(schema, "GET", "/a/{id}")
+    assert "contain itself" in impossible_reason(schema, "POST", "/b")
+    assert "enum has no values" in impossible_reason(schema, "POST", "/c")
+    assert impossible_reason(schema, "POST", "/ok") == ""
+    assert "no operation" in impossible_reason(schema, "DELETE", "/ok")
