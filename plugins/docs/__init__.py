@@ -17,6 +17,7 @@ inertly. Strings computed here that contain schema text are escaped with the sam
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 from collections import defaultdict
@@ -316,6 +317,46 @@ def _call_text(target: str, args: list[str], prefix: str = "") -> str:
     return f"{prefix}{target}(\n" + "".join(f"    {a},\n" for a in args) + ")"
 
 
+def _example_call(target: str, args: list[str], prefix: str, width: int) -> str:
+    """The example's call laid out the way black would: a call or list that doesn't fit in
+    `width` gets its items on one indented line, or when they don't fit either, one item
+    per line (nested calls alike), so a model with many required fields stays readable.
+    Only the layout changes: every leaf is the expression's own text."""
+    source = f"{target}({', '.join(args)})"
+    try:
+        tree = ast.parse(source, mode="eval").body
+    except (SyntaxError, RecursionError, ValueError):  # never expected: keep the flat layout
+        return _call_text(target, args, prefix)
+    lines = _wrap(tree, source, 0, len(prefix), width)
+    return prefix + "\n".join(lines)
+
+
+def _wrap(node: ast.expr, source: str, indent: int, used: int, width: int) -> list[str]:
+    """Lines of `node` starting at column `indent + used`; later lines carry their own
+    indentation (relative to the example's call)."""
+    text = ast.get_source_segment(source, node) or ""
+    if isinstance(node, ast.Call) and (node.args or node.keywords):
+        opener, closer = (ast.get_source_segment(source, node.func) or "") + "(", ")"
+        items = [("", a) for a in node.args] + [(f"{k.arg}=", k.value) for k in node.keywords]
+    elif isinstance(node, ast.List) and node.elts:
+        opener, closer, items = "[", "]", [("", e) for e in node.elts]
+    else:
+        return [text]
+    if indent + used + len(text) <= width:
+        return [text]
+    inner = text[len(opener):-len(closer)]  # black's next try: every item on one indented line
+    if indent + 4 + len(inner) <= width and "\n" not in inner:
+        return [opener, " " * (indent + 4) + inner, " " * indent + closer]
+    lines = [opener]
+    for label, value in items:
+        sub = _wrap(value, source, indent + 4, len(label) + 1, width)
+        sub[0] = " " * (indent + 4) + label + sub[0]
+        sub[-1] += ","
+        lines += sub
+    lines.append(" " * indent + closer)
+    return lines
+
+
 class _Builder:
     def __init__(self, ir: IR, package: str) -> None:
         self.ir = ir
@@ -382,7 +423,7 @@ class _Builder:
                 values.append(f"_content_type={py_literal(content_type)}")
         if op.response_kind == "binary":
             values.append("_parse_response=False")
-        body = _call_text(target, values, "data, response = ")
+        body = _example_call(target, values, "data, response = ", LINE_LENGTH - 8)  # in `with` and `try`
         example = "\n".join([
             f"from {self.package} import ApiClient, Configuration, exceptions, models",
             "",

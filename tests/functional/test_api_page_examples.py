@@ -20,6 +20,7 @@ prints how many there are per schema and fails only on the others.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from collections.abc import Callable
 from types import ModuleType
 
@@ -29,14 +30,15 @@ from tests.conftest import SCHEMA_IDS, built_sdk, load_document
 from tests.functional.contract_calls import with_status_endpoint
 from tests.support.api_page_examples import (
     PageExample,
-    imported_packages,
-    opened_files,
+    inspect_example,
     package_as,
     page_examples,
     run_example,
 )
 from tests.support.api_page_examples_schema import impossible_reason
 from tests.support.contract_server import ContractServer
+
+from cvat_gen.plugins.docs.examples import pattern_example
 
 pytestmark = pytest.mark.slow
 
@@ -72,17 +74,22 @@ def test_every_api_page_example_runs(
     scratch = tmp_path_factory.mktemp(f"examples-{schema_id}")
     monkeypatch.chdir(scratch)
     schema = with_status_endpoint(load_document(schema_id))
+    # every pattern of the schema gets a matching example value (the simple rules suffice)
+    unmatched = sorted(p for p in _patterns(schema) if pattern_example(p) is None)
 
-    failures: list[str] = list(problems)
+    failures: list[str] = list(problems) + [f"no example value matches pattern {p!r}" for p in unmatched]
     impossible: list[str] = []
     started = time.perf_counter()
     with ContractServer(schema, seed=11) as server, package_as(DOCUMENTED_PACKAGE, sdk):
         for example in examples:
-            packages = imported_packages(example.code)
+            packages, files = inspect_example(example.code)
             if packages != {DOCUMENTED_PACKAGE}:
                 failures.append(f"{example.where}: imports {sorted(packages)}, expected {DOCUMENTED_PACKAGE}")
                 continue
-            for name in opened_files(example.code):
+            if any(Path(name).name != name for name in files):  # only plain names, in the scratch folder
+                failures.append(f"{example.where}: opens a file outside the working folder: {files}")
+                continue
+            for name in files:
                 (scratch / name).write_bytes(FILE_BYTES)
             server.clear_log()
             outcome = run_example(example, server.url)
@@ -169,3 +176,41 @@ def test_impossible_requests_are_explained_and_possible_ones_are_not() -> None:
     assert "enum has no values" in impossible_reason(schema, "POST", "/c")
     assert impossible_reason(schema, "POST", "/ok") == ""
     assert "no operation" in impossible_reason(schema, "DELETE", "/ok")
+
+
+def _patterns(node: object) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+        return found.union(*(_patterns(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_patterns(v) for v in node))
+    return set()
+
+
+@pytest.mark.parametrize("constraints", [
+    {"pattern": "^\"'); import os; ('$"},
+    {"pattern": "(?=x)y"},  # look-ahead: the documented fallback
+    {"minLength": 10**9},
+    {"pattern": "a{1000000}"},
+    {"maxLength": 0},
+])
+def test_example_strings_stay_literals_for_hostile_constraints(constraints: dict) -> None:
+    import ast
+
+    from cvat_gen.plugins.docs.examples import string_example
+
+    text = string_example("name", constraints)
+    value = ast.literal_eval(text)
+    assert isinstance(value, str) and len(value) <= 200
+    assert isinstance(ast.parse(text).body[0].value, ast.Constant)
+
+
+def test_example_numbers_respect_their_bounds() -> None:
+    from cvat_gen.plugins.docs.examples import number_example
+
+    assert number_example("int", {"minimum": 5}) == "5"
+    assert number_example("int", {"exclusiveMinimum": 5}) == "6"
+    assert number_example("int", {"maximum": -3}) == "-3"
+    assert number_example("int", {"minimum": 0, "maximum": 100}) == "1"
+    assert number_example("float", {"exclusiveMinimum": 0, "exclusiveMaximum": 1}) == "0.5"
+    assert number_example("float", {"minimum": float("inf")}) == "1.0"

@@ -122,20 +122,18 @@ def page_examples(path: Path) -> tuple[list[str], list[PageExample]]:
     return [h for _, h in sections], examples
 
 
-def opened_files(code: str) -> list[str]:
-    """File names the example opens with a literal: ``open("file.bin", "rb")``."""
-    names = []
+def inspect_example(code: str) -> tuple[set[str], list[str]]:
+    """What an example imports (``from X import ...``: the X) and the file names it opens
+    with a literal (``open("file.bin", "rb")``), read from its syntax tree."""
+    packages: set[str] = set()
+    files: list[str] = []
     for node in ast.walk(ast.parse(code)):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open"
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            packages.add(node.module)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open"
                 and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-            names.append(node.args[0].value)
-    return names
-
-
-def imported_packages(code: str) -> set[str]:
-    """Top packages of the example's ``from X import ...`` statements."""
-    return {node.module for node in ast.walk(ast.parse(code))
-            if isinstance(node, ast.ImportFrom) and node.module and not node.level}
+            files.append(node.args[0].value)
+    return packages, files
 
 
 def with_host(code: str, url: str) -> str:
