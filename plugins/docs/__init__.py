@@ -273,17 +273,17 @@ def _example_value(ref: TypeRef, ir_models: dict[str, ModelDef], enums: dict[str
             "binary": 'open("file.bin", "rb")'}.get(ref.kind, "None")
 
 
-def _example_configuration(op: Operation, security: dict[str, SecurityScheme]) -> str:
-    """The `Configuration(...)` of an example: user name and password, unless the operation
-    accepts no basic auth but a token (`access_token`) or an API key (`api_key`)."""
+def _example_configuration(op: Operation, security: dict[str, SecurityScheme]) -> list[str]:
+    """The arguments of the example's `Configuration(...)`: user name and password, unless
+    the operation accepts no basic auth but a token (`access_token`) or an API key (`api_key`)."""
     kinds = [(name, security[name].kind) for name in op.auth if name in security]
     host = 'host="http://localhost:8080"'
     if not kinds or any(kind == "basic" for _, kind in kinds):
-        return f'Configuration({host}, username="user", password="password")'
+        return [host, 'username="user"', 'password="password"']
     for name, kind in kinds:
         if kind == "bearer":
-            return f'Configuration({host}, access_token="token")'
-    return f"Configuration({host}, api_key={{{py_literal(kinds[0][0])}: \"key\"}})"
+            return [host, 'access_token="token"']
+    return [host, f"api_key={{{py_literal(kinds[0][0])}: \"key\"}}"]
 
 
 def _carries_files(ref: TypeRef, ir_models: dict[str, ModelDef], seen: frozenset[str] = frozenset()) -> bool:
@@ -424,17 +424,19 @@ class _Builder:
         if op.response_kind == "binary":
             values.append("_parse_response=False")
         body = _example_call(target, values, "data, response = ", LINE_LENGTH - 8)  # in `with` and `try`
+        failed = _example_call("print", [py_literal(f"{api.class_name}.{op.method_name} failed:"), "e.status", "e.reason"],
+                               "", LINE_LENGTH - 8)
         example = "\n".join([
             f"from {self.package} import ApiClient, Configuration, exceptions, models",
             "",
-            f"configuration = {_example_configuration(op, self.security)}",
+            _example_call("Configuration", _example_configuration(op, self.security), "configuration = ", LINE_LENGTH),
             "with ApiClient(configuration) as api_client:",
             "    try:",
             *("        " + line for line in body.split("\n")),
             "        print(response.status, data)" if op.response_kind != "binary" else
             "        print(response.status, len(response.data))",
             "    except exceptions.ApiException as e:",
-            f'        print("{api.class_name}.{op.method_name} failed:", e.status, e.reason)',
+            *("        " + line for line in failed.split("\n")),
         ])
 
         rows = []

@@ -214,3 +214,17 @@ def test_example_numbers_respect_their_bounds() -> None:
     assert number_example("int", {"minimum": 0, "maximum": 100}) == "1"
     assert number_example("float", {"exclusiveMinimum": 0, "exclusiveMaximum": 1}) == "0.5"
     assert number_example("float", {"minimum": float("inf")}) == "1.0"
+
+
+_NEWEST = sorted({("oss" if s.startswith("oss-") else "hosted"): s for s in SCHEMA_IDS}.values())
+
+
+@pytest.mark.parametrize("schema_id", _NEWEST)
+def test_api_page_examples_are_black_formatted(schema_id: str) -> None:
+    """A reader who pastes an example into a black-formatted project sees no change: the
+    docs plugin lays long calls out as black does (the newest schema of each edition)."""
+    black = pytest.importorskip("black")
+    mode = black.Mode(line_length=88)
+    examples, _ = _collect(schema_id)
+    changed = [e.where for e in examples if black.format_str(e.code + "\n", mode=mode) != e.code + "\n"]
+    assert not changed, f"{len(changed)} examples change under black: {changed[:10]}"
