@@ -225,43 +225,51 @@ def _exception_for(status: str) -> str:
 
 
 _EXAMPLE_DEPTH = 6  # nested models shown in an example; deeper required ones become {} (or None)
+_EXAMPLE_MODELS = 60  # models built in one example at most: a hostile schema can't blow it up
 
 
 def _example_value(ref: TypeRef, ir_models: dict[str, ModelDef], enums: dict[str, EnumDef], depth: int = 0, *,
                    name: str = "", constraints: tuple[tuple[str, Any], ...] = (), enum_values: tuple[str, ...] = (),
-                   seen: frozenset[str] = frozenset()) -> str:
+                   seen: frozenset[str] = frozenset(), budget: list[int] | None = None) -> str:
     """A Python expression of the right type that a server following the schema accepts:
     enum values, bounds, lengths and patterns are honoured (plugins/docs/examples.py), the
     required writable fields of nested models filled in, read-only ones left out. `name`
     (the JSON name) stands in for the string `format` the IR doesn't keep."""
     rules = dict(constraints)
+    budget = [_EXAMPLE_MODELS] if budget is None else budget
     if enum_values:
         return py_literal(enum_values[0])
     if ref.kind == "model":
         model = ir_models.get(ref.name)
         if model is None:
             return "{}"
-        if model.name in seen or depth >= _EXAMPLE_DEPTH:  # a cycle: only None ends it
+        if model.name in seen or depth >= _EXAMPLE_DEPTH or budget[0] <= 0:  # a cycle: only None ends it
             return "None" if ref.nullable else "{}"
+        budget[0] -= 1
         inner = seen | {model.name}
         if model.kind == "alias" and model.alias_of:
-            return _example_value(TypeRef("enum", model.alias_of), ir_models, enums, depth, seen=inner)
+            return _example_value(TypeRef("enum", model.alias_of), ir_models, enums, depth, seen=inner, budget=budget)
         if model.kind == "union" and model.union is not None and model.union.members:
-            return _example_value(model.union.members[0], ir_models, enums, depth, name=name, seen=inner)
-        args = [f"{f.py_name}={_example_value(f.type, ir_models, enums, depth + 1, name=f.json_name, constraints=f.constraints, enum_values=f.enum_values, seen=inner)}"
-                for f in model.fields if f.positional]
+            return _example_value(model.union.members[0], ir_models, enums, depth, name=name, seen=inner, budget=budget)
+        args = []
+        for f in model.fields:
+            if f.positional:  # required and writable
+                value = _example_value(f.type, ir_models, enums, depth + 1, name=f.json_name, constraints=f.constraints,
+                                       enum_values=f.enum_values, seen=inner, budget=budget)
+                args.append(f"{f.py_name}={value}")
         return f"models.{model.name}({', '.join(args)})"
     if ref.kind == "enum":
         enum = enums.get(ref.name)
         return py_literal(enum.members[0].value) if enum and enum.members else '""'
     if ref.kind == "union" and ref.members:
-        return _example_value(ref.members[0], ir_models, enums, depth, name=name, constraints=constraints, seen=seen)
+        return _example_value(ref.members[0], ir_models, enums, depth, name=name, constraints=constraints, seen=seen,
+                              budget=budget)
     if ref.kind == "list":
         count = examples.items_count(rules)
         if not count or ref.item is None:
             return "[]"
         item = _example_value(ref.item, ir_models, enums, depth + 1, name=name, constraints=rules.get("items", ()),
-                              seen=seen)
+                              seen=seen, budget=budget)
         return "[" + ", ".join([item] * count) + "]"
     if ref.kind == "dict":
         return "{}"
@@ -424,12 +432,13 @@ class _Builder:
         if op.response_kind == "binary":
             values.append("_parse_response=False")
         body = _example_call(target, values, "data, response = ", LINE_LENGTH - 8)  # in `with` and `try`
-        failed = _example_call("print", [py_literal(f"{api.class_name}.{op.method_name} failed:"), "e.status", "e.reason"],
-                               "", LINE_LENGTH - 8)
+        failed = _example_call("print", [py_literal(f"{api.class_name}.{op.method_name} failed:"), "e.status",
+                                         "e.reason"], "", LINE_LENGTH - 8)
+        configuration = _example_configuration(op, self.security)
         example = "\n".join([
             f"from {self.package} import ApiClient, Configuration, exceptions, models",
             "",
-            _example_call("Configuration", _example_configuration(op, self.security), "configuration = ", LINE_LENGTH),
+            _example_call("Configuration", configuration, "configuration = ", LINE_LENGTH),
             "with ApiClient(configuration) as api_client:",
             "    try:",
             *("        " + line for line in body.split("\n")),

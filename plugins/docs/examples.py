@@ -176,8 +176,10 @@ def string_example(name: str, constraints: dict[str, Any]) -> str:
     if not _fits(value, constraints) and constraints.get("pattern") is not None:
         candidate = pattern_example(constraints["pattern"])
         if candidate is not None:
-            stretched = _stretch(candidate, constraints)
-            value = stretched if _fits(stretched, constraints) else candidate if _fits(candidate, constraints) else value
+            for option in (_stretch(candidate, constraints), candidate):
+                if _fits(option, constraints):
+                    value = option
+                    break
     return py_literal(value)
 
 
