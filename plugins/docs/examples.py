@@ -15,7 +15,8 @@ Rules, in order, for a string:
 4. when the result does not match ``pattern``, a value built from the pattern (literal
    characters, the first fitting character of a class, a repeat as few times as it allows,
    the first alternative). Fallback, when that is impossible (look-arounds, back-references,
-   very long results): the value of rule 2 or 3, which the server may then refuse.
+   more than three repeats or one inside another, results over 100 characters): the value of
+   rule 2 or 3, which the server may then refuse.
 
 Numbers start at 1 and move into ``[minimum, maximum]`` (exclusive bounds step inside by one,
 or to the middle when the range is narrower). Schema strings reach the code only through
@@ -25,6 +26,7 @@ a huge example.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any
@@ -36,7 +38,7 @@ except ImportError:  # pragma: no cover - older Pythons
 
 from cvat_gen.plugin_api import py_literal
 
-MAX_EXAMPLE_LENGTH = 200  # longer strings are not worth showing: fall back
+MAX_EXAMPLE_LENGTH = 100  # longer strings are not worth showing: fall back
 MAX_EXAMPLE_ITEMS = 8
 _NAMED_STRINGS = (
     ("email", "user@example.com"),
@@ -62,9 +64,49 @@ def _fits(value: str, constraints: dict[str, Any]) -> bool:
     if len(value) < constraints.get("minLength", 0) or len(value) > constraints.get("maxLength", len(value)):
         return False
     pattern = constraints.get("pattern")
+    return pattern is None or _matches(pattern, value)
+
+
+def _matches(pattern: str, value: str) -> bool:
+    """``re.search``, only for simple patterns (see `simple_pattern`), so that a hostile
+    pattern can't make the build backtrack for hours."""
     try:
-        return pattern is None or re.search(pattern, value) is not None
+        return simple_pattern(pattern) and re.search(pattern, value) is not None
     except (re.error, RecursionError):
+        return False
+
+
+@functools.lru_cache(maxsize=256)
+def simple_pattern(pattern: str) -> bool:
+    """At most three repeats and none inside another: matching a short text can't take long
+    (CVAT's patterns, like ``^function:\\d+$``, have one). Other patterns get the fallback."""
+    try:
+        parsed = _sre.parse(pattern)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return False
+    repeats = 0
+
+    def walk(items: Any, inside: bool) -> bool:
+        nonlocal repeats
+        for op, av in items:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                repeats += 1
+                if inside or repeats > 3 or not walk(av[2], True):
+                    return False
+            elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
+                if not walk(av[-1], inside):
+                    return False
+            elif name == "BRANCH":
+                if not all(walk(branch, inside) for branch in av[1]):
+                    return False
+            elif name in ("ASSERT", "ASSERT_NOT", "GROUPREF", "GROUPREF_EXISTS"):
+                return False
+        return True
+
+    try:
+        return walk(parsed, False)
+    except RecursionError:
         return False
 
 
@@ -114,8 +156,9 @@ def _first_char(test: Any) -> str:
     raise ValueError("no readable character fits")
 
 
-def _from_parsed(items: Any) -> str:
-    """The shortest readable text the parsed pattern ``items`` matches (see the rules)."""
+def _from_parsed(items: Any, grow: int = 0) -> str:
+    """The shortest readable text the parsed pattern ``items`` matches (see the rules), or
+    with `grow`, one where each repeat runs `grow` times when it may (to reach a length)."""
     out: list[str] = []
     for op, av in items:
         name = str(op)
@@ -130,14 +173,15 @@ def _from_parsed(items: Any) -> str:
         elif name == "CATEGORY":
             out.append(_first_char(lambda c, av=av: _in_category(c, str(av))))
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            low, _high, sub = av
-            if low > MAX_EXAMPLE_LENGTH:
+            low, high, sub = av
+            count = max(low, min(high, grow))
+            if count > MAX_EXAMPLE_LENGTH:
                 raise ValueError("repeat too long")
-            out.append(_from_parsed(sub) * low)
+            out.append(_from_parsed(sub, grow) * count)
         elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
-            out.append(_from_parsed(av[-1]))
+            out.append(_from_parsed(av[-1], grow))
         elif name == "BRANCH":
-            out.append(_from_parsed(av[1][0]))
+            out.append(_from_parsed(av[1][0], grow))
         elif name == "AT":
             continue
         else:  # look-arounds, back-references, conditionals
@@ -147,34 +191,31 @@ def _from_parsed(items: Any) -> str:
     return "".join(out)
 
 
-def pattern_example(pattern: str) -> str | None:
-    """A short text that ``pattern`` matches, or None when the simple rules can't make one.
-    A repeat with no minimum still gets one pass when the pattern then matches better
-    (``^[a-z]+$`` -> ``"a"``, not ``""``)."""
+def pattern_example(pattern: str, min_length: int = 0) -> str | None:
+    """A short text that ``pattern`` matches, at least `min_length` long when its repeats
+    allow, or None when the simple rules can't make one. Repeats run as few times as they
+    may, but once at least when the text would be empty (``^[a-z]*$`` -> ``"a"``)."""
+    if not simple_pattern(pattern):
+        return None
     try:
         parsed = _sre.parse(pattern)
         text = _from_parsed(parsed)
-        if not text:  # `\w*` and the like: show one character rather than nothing
-            text = _from_parsed(_at_least_once(parsed))
+        grow = 1
+        while (not text or len(text) < min_length) and grow <= MAX_EXAMPLE_LENGTH:
+            longer = _from_parsed(parsed, grow)
+            if len(longer) == len(text) and grow > 1:  # nothing left to repeat
+                break
+            text, grow = longer, grow + 1
         return text if re.search(pattern, text) else None
     except (ValueError, TypeError, IndexError, OverflowError, re.error, RecursionError):
         return None
-
-
-def _at_least_once(items: Any) -> list[tuple[Any, Any]]:
-    result = []
-    for op, av in items:
-        if str(op) in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] == 0 and av[1] >= 1:
-            av = (1, av[1], av[2])
-        result.append((op, av))
-    return result
 
 
 def string_example(name: str, constraints: dict[str, Any]) -> str:
     """A Python literal of a string that fits ``constraints`` (see the module rules)."""
     value = _stretch(named_string(name), constraints)
     if not _fits(value, constraints) and constraints.get("pattern") is not None:
-        candidate = pattern_example(constraints["pattern"])
+        candidate = pattern_example(constraints["pattern"], constraints.get("minLength", 0))
         if candidate is not None:
             for option in (_stretch(candidate, constraints), candidate):
                 if _fits(option, constraints):

@@ -232,3 +232,15 @@ def test_api_page_examples_are_black_formatted(schema_id: str) -> None:
     examples, _ = _collect(schema_id)
     changed = [e.where for e in examples if black.format_str(e.code + "\n", mode=mode) != e.code + "\n"]
     assert not changed, f"{len(changed)} examples change under black: {changed[:10]}"
+
+
+def test_example_strings_follow_simple_patterns_and_skip_hostile_ones() -> None:
+    from cvat_gen.plugins.docs.examples import pattern_example, simple_pattern, string_example
+
+    assert string_example("id", {"pattern": r"^function:\d+$"}) == '"function:1"'
+    assert string_example("id", {"pattern": r"^function:\d+$", "minLength": 12}) == '"function:111"'
+    assert string_example("email", {}) == '"user@example.com"'
+    assert pattern_example(r"^[a-z]*$") == "a"
+    # nested repeats could backtrack for hours on a crafted text: never matched, fallback used
+    assert not simple_pattern(r"^(\w+\s?)*!$")
+    assert string_example("id", {"pattern": r"^(\w+\s?)*!$", "minLength": 90}).startswith('"string')
