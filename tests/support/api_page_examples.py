@@ -27,7 +27,7 @@ import re
 import sys
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
@@ -167,21 +167,20 @@ def package_as(name: str, module: ModuleType) -> Iterator[None]:
     try:
         yield
     finally:
-        for key, value in saved.items():
-            if value is None:
+        for key, previous in saved.items():
+            if previous is None:
                 sys.modules.pop(key, None)
             else:
-                sys.modules[key] = value
+                sys.modules[key] = previous
 
 
 @dataclass
 class Outcome:
-    """What running one example did: its exception (formatted), its output, its requests."""
+    """What running one example did: its exception (formatted) and what it printed."""
 
     example: PageExample
     error: str = ""
     output: str = ""
-    records: list = field(default_factory=list)
 
 
 def run_example(example: PageExample, url: str) -> Outcome:
