@@ -17,6 +17,7 @@ inertly. Strings computed here that contain schema text are escaped with the sam
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 from collections import defaultdict
@@ -26,8 +27,11 @@ from typing import Any
 from cvat_gen.plugin_api import BuildContext, OutputFile
 from cvat_gen.plugin_api import hookimpl
 from cvat_gen.plugin_api import IR, Api, EnumDef, ModelDef, Operation, TypeRef
+from cvat_gen.plugin_api import SecurityScheme
 from cvat_gen.plugin_api import py_literal
 from cvat_gen.plugin_api import markdown_cell
+
+from . import examples
 
 CVATGEN_ORDER = 60
 LINE_LENGTH = 88
@@ -209,28 +213,74 @@ def heading_anchor(heading: str) -> str:
     return heading.lower()
 
 
-def _example_value(ref: TypeRef, ir_models: dict[str, ModelDef], enums: dict[str, EnumDef], depth: int = 0) -> str:
-    """A Python expression of the right type, for examples."""
+_EXAMPLE_DEPTH = 6  # nested models shown in an example; deeper required ones become {} (or None)
+_EXAMPLE_MODELS = 60  # models built in one example at most: a hostile schema can't blow it up
+
+
+def _example_value(ref: TypeRef, ir_models: dict[str, ModelDef], enums: dict[str, EnumDef], depth: int = 0, *,
+                   name: str = "", constraints: tuple[tuple[str, Any], ...] = (), enum_values: tuple[str, ...] = (),
+                   seen: frozenset[str] = frozenset(), budget: list[int] | None = None) -> str:
+    """A Python expression of the right type that a server following the schema accepts:
+    enum values, bounds, lengths and patterns are honoured (plugins/docs/examples.py), the
+    required writable fields of nested models filled in, read-only ones left out. `name`
+    (the JSON name) stands in for the string `format` the IR doesn't keep."""
+    rules = dict(constraints)
+    budget = [_EXAMPLE_MODELS] if budget is None else budget
+    if enum_values:
+        return py_literal(enum_values[0])
     if ref.kind == "model":
         model = ir_models.get(ref.name)
-        if model is None or depth >= 2:
+        if model is None:
             return "{}"
+        if model.name in seen or depth >= _EXAMPLE_DEPTH or budget[0] <= 0:  # a cycle: only None ends it
+            return "None" if ref.nullable else "{}"
+        budget[0] -= 1
+        inner = seen | {model.name}
         if model.kind == "alias" and model.alias_of:
-            return _example_value(TypeRef("enum", model.alias_of), ir_models, enums, depth)
-        args = [f"{f.py_name}={_example_value(f.type, ir_models, enums, depth + 1)}"
-                for f in model.fields if f.positional]
+            return _example_value(TypeRef("enum", model.alias_of), ir_models, enums, depth, seen=inner, budget=budget)
+        if model.kind == "union" and model.union is not None and model.union.members:
+            return _example_value(model.union.members[0], ir_models, enums, depth, name=name, seen=inner, budget=budget)
+        args = []
+        for f in model.fields:
+            if f.positional:  # required and writable
+                value = _example_value(f.type, ir_models, enums, depth + 1, name=f.json_name, constraints=f.constraints,
+                                       enum_values=f.enum_values, seen=inner, budget=budget)
+                args.append(f"{f.py_name}={value}")
         return f"models.{model.name}({', '.join(args)})"
     if ref.kind == "enum":
         enum = enums.get(ref.name)
         return py_literal(enum.members[0].value) if enum and enum.members else '""'
     if ref.kind == "union" and ref.members:
-        return _example_value(ref.members[0], ir_models, enums, depth)
+        return _example_value(ref.members[0], ir_models, enums, depth, name=name, constraints=constraints, seen=seen,
+                              budget=budget)
     if ref.kind == "list":
-        return "[]"
+        count = examples.items_count(rules)
+        if not count or ref.item is None:
+            return "[]"
+        item = _example_value(ref.item, ir_models, enums, depth + 1, name=name, constraints=rules.get("items", ()),
+                              seen=seen, budget=budget)
+        return "[" + ", ".join([item] * count) + "]"
     if ref.kind == "dict":
         return "{}"
-    return {"str": '"string"', "int": "1", "float": "1.0", "bool": "True", "date": '"2024-01-01"',
-            "datetime": '"2024-01-01T00:00:00Z"', "binary": 'open("file.bin", "rb")'}.get(ref.kind, "None")
+    if ref.kind == "str":
+        return examples.string_example(name, rules)
+    if ref.kind in ("int", "float"):
+        return examples.number_example(ref.kind, rules)
+    return {"bool": "True", "date": '"2024-01-01"', "datetime": '"2024-01-01T00:00:00Z"',
+            "binary": 'open("file.bin", "rb")'}.get(ref.kind, "None")
+
+
+def _example_configuration(op: Operation, security: dict[str, SecurityScheme]) -> list[str]:
+    """The arguments of the example's `Configuration(...)`: user name and password, unless
+    the operation accepts no basic auth but a token (`access_token`) or an API key (`api_key`)."""
+    kinds = [(name, security[name].kind) for name in op.auth if name in security]
+    host = 'host="http://localhost:8080"'
+    if not kinds or any(kind == "basic" for _, kind in kinds):
+        return [host, 'username="user"', 'password="password"']
+    for name, kind in kinds:
+        if kind == "bearer":
+            return [host, 'access_token="token"']
+    return [host, f"api_key={{{py_literal(kinds[0][0])}: \"key\"}}"]
 
 
 def _carries_files(ref: TypeRef, ir_models: dict[str, ModelDef], seen: frozenset[str] = frozenset()) -> bool:
@@ -262,6 +312,46 @@ def _call_text(target: str, args: list[str], prefix: str = "") -> str:
     if len(one_line) <= LINE_LENGTH or not args:
         return one_line
     return f"{prefix}{target}(\n" + "".join(f"    {a},\n" for a in args) + ")"
+
+
+def _example_call(target: str, args: list[str], prefix: str, width: int) -> str:
+    """The example's call laid out the way black would: a call or list that doesn't fit in
+    `width` gets its items on one indented line, or when they don't fit either, one item
+    per line (nested calls alike), so a model with many required fields stays readable.
+    Only the layout changes: every leaf is the expression's own text."""
+    source = f"{target}({', '.join(args)})"
+    try:
+        tree = ast.parse(source, mode="eval").body
+    except (SyntaxError, RecursionError, ValueError):  # never expected: keep the flat layout
+        return _call_text(target, args, prefix)
+    lines = _wrap(tree, source, 0, len(prefix), width)
+    return prefix + "\n".join(lines)
+
+
+def _wrap(node: ast.expr, source: str, indent: int, used: int, width: int) -> list[str]:
+    """Lines of `node` starting at column `indent + used`; later lines carry their own
+    indentation (relative to the example's call)."""
+    text = ast.get_source_segment(source, node) or ""
+    if isinstance(node, ast.Call) and (node.args or node.keywords):
+        opener, closer = (ast.get_source_segment(source, node.func) or "") + "(", ")"
+        items = [("", a) for a in node.args] + [(f"{k.arg}=", k.value) for k in node.keywords]
+    elif isinstance(node, ast.List) and node.elts:
+        opener, closer, items = "[", "]", [("", e) for e in node.elts]
+    else:
+        return [text]
+    if indent + used + len(text) <= width:
+        return [text]
+    inner = text[len(opener):-len(closer)]  # black's next try: every item on one indented line
+    if indent + 4 + len(inner) <= width and "\n" not in inner:
+        return [opener, " " * (indent + 4) + inner, " " * indent + closer]
+    lines = [opener]
+    for label, value in items:
+        sub = _wrap(value, source, indent + 4, len(label) + 1, width)
+        sub[0] = " " * (indent + 4) + label + sub[0]
+        sub[-1] += ","
+        lines += sub
+    lines.append(" " * indent + closer)
+    return lines
 
 
 class _Builder:
@@ -300,6 +390,7 @@ class _Builder:
                         for name in r.type.referenced_classes():
                             self.used_by_ops[name][key].add(f"response {r.status}")
         self.attr_names = {a.class_name: a.attr_name for a in ir.apis}
+        self.security = {s.name: s for s in ir.security}
 
     # -- operations ---------------------------------------------------------------------
 
@@ -318,27 +409,31 @@ class _Builder:
         values: list[str] = []
         for p in op.params:
             if p.required:
-                values.append(_example_value(p.type, self.models, self.enums))
+                values.append(_example_value(p.type, self.models, self.enums, name=p.wire_name,
+                                             constraints=p.constraints, enum_values=p.enum_values))
         if op.body is not None:
-            value = _example_value(op.body.type, self.models, self.enums)
+            value = _example_value(op.body.type, self.models, self.enums, name=op.body.py_name)
             values.append(value if op.body.required else f"{op.body.py_name}={value}")
             content_type = _example_content_type(op.body.content_types, op.body.type, self.models)
             if content_type:
                 values.append(f"_content_type={py_literal(content_type)}")
         if op.response_kind == "binary":
             values.append("_parse_response=False")
-        body = _call_text(target, values, "data, response = ")
+        body = _example_call(target, values, "data, response = ", LINE_LENGTH - 8)  # in `with` and `try`
+        failed = _example_call("print", [py_literal(f"{api.class_name}.{op.method_name} failed:"), "e.status",
+                                         "e.reason"], "", LINE_LENGTH - 8)
+        configuration = _example_configuration(op, self.security)
         example = "\n".join([
             f"from {self.package} import ApiClient, Configuration, exceptions, models",
             "",
-            'configuration = Configuration(host="http://localhost:8080", username="user", password="password")',
+            _example_call("Configuration", configuration, "configuration = ", LINE_LENGTH),
             "with ApiClient(configuration) as api_client:",
             "    try:",
             *("        " + line for line in body.split("\n")),
             "        print(response.status, data)" if op.response_kind != "binary" else
             "        print(response.status, len(response.data))",
             "    except exceptions.ApiException as e:",
-            f'        print("{api.class_name}.{op.method_name} failed:", e.status, e.reason)',
+            *("        " + line for line in failed.split("\n")),
         ])
 
         rows = []

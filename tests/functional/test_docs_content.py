@@ -147,8 +147,8 @@ def test_operation_section(out270: Path) -> None:
     assert "**Returns** `(`[`DataResponse`](../models/DataResponse.md)` | None, HTTPResponse)`." in section
     # files need multipart: the example says so, as a caller must
     assert ("data, response = api_client.tasks_api.create_data(\n"
-            "            1,\n            data_request=models.DataRequest(),\n"
-            "            _content_type=\"multipart/form-data\",\n        )") in section
+            "            1, data_request=models.DataRequest(), _content_type=\"multipart/form-data\"\n"
+            "        )") in section
     # the example compiles
     example = section.split("**Example**\n\n```python\n", 1)[1].split("```", 1)[0]
     compile(example, "example", "exec")
