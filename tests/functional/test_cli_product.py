@@ -24,7 +24,6 @@ from typing import Any
 import pytest
 
 from cvat_gen import cli as cli_module
-from cvat_gen import pipeline
 from cvat_gen.write import MANIFEST_NAME, Manifest, on_disk_matches
 from tests.conftest import build, schema_path
 
@@ -67,8 +66,10 @@ class _Complains:
 
 
 def _main_with(monkeypatch: pytest.MonkeyPatch, plugin: tuple[str, Any], *args: str) -> int:
-    real = pipeline.load_plugins
-    monkeypatch.setattr(pipeline, "load_plugins", lambda disable, extra=(): real(disable, [plugin]))
+    from cvat_gen import plugin_host
+
+    real = plugin_host.load_plugins
+    monkeypatch.setattr(plugin_host, "load_plugins", lambda disable, extra=(): real(disable, [plugin]))
     return cli_module.main(list(args))
 
 
@@ -161,9 +162,9 @@ def test_an_interruption_while_staging_leaves_the_old_output(tmp_path: Path,
     out = tmp_path / "out"
     build(schema_path("2.70.0"), out)
     before = snapshot(out)
-    import tempfile
+    from cvat_gen import write
 
-    real, calls = tempfile.mkstemp, []
+    real, calls = write._create_staging_file, []
 
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
@@ -171,7 +172,7 @@ def test_an_interruption_while_staging_leaves_the_old_output(tmp_path: Path,
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tempfile, "mkstemp", interrupted)
+    monkeypatch.setattr(write, "_create_staging_file", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(schema_path("2.69.0"), out)
     assert len(calls) == 5
