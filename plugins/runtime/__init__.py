@@ -28,6 +28,7 @@ RUNTIME_MODULES = (
     "rest.py",
     "retries.py",
     "serialization.py",
+    "sockets.py",
     "validation.py",
 )
 # Runtime sources that become a subpackage: (source in files/, path in the output package).

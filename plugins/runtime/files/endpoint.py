@@ -622,8 +622,13 @@ class Endpoint:
             if location == "path":
                 if path_values is None:
                     path_values = {}
-                path_values[p.wire_name] = quote(
-                    _param_str(value), safe=client.configuration.safe_chars_for_path_param
+                # an int (not a bool: exact type) is only digits and "-": nothing to quote
+                path_values[p.wire_name] = (
+                    str(value)
+                    if type(value) is int
+                    else quote(
+                        _param_str(value), safe=client.configuration.safe_chars_for_path_param
+                    )
                 )
             elif location == "query":
                 if query is None:
