@@ -61,6 +61,9 @@ class KernelTimeoutSocket(socket.socket):
     request and the read timeout before reading the answer, so in steady state no system
     call is added at all."""
 
+    _kernel_timeout: float | None  # the timeout in force when positive, else None
+    _rcv: float | None  # the values set in the kernel (None: none)
+    _snd: float | None
     __slots__ = ("_kernel_timeout", "_rcv", "_snd")
 
     @classmethod
@@ -68,8 +71,8 @@ class KernelTimeoutSocket(socket.socket):
         """Take over a connected socket (same file descriptor, same timeout)."""
         timeout = sock.gettimeout()
         new = cls(sock.family, sock.type, sock.proto, fileno=sock.detach())
-        new._kernel_timeout = None  # the timeout in force when positive, else None
-        new._rcv = new._snd = None  # the values set in the kernel (None: none)
+        new._kernel_timeout = None
+        new._rcv = new._snd = None
         new.settimeout(timeout)
         return new
 
