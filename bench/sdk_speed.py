@@ -271,11 +271,14 @@ def _get_contender(contender: str, url: str):
     """(one call, its check) of the ``get`` workload for ``contender``: the same request bytes
     on the wire (ours adds only the operation's ``Accept`` header), the same response, one
     keep-alive connection, and a decoded result either way (orjson dicts for raw urllib3)."""
-    if contender == "raw-urllib3":
+    if contender in ("raw-urllib3", "raw-urllib3+timeout"):
         import orjson
         import urllib3
 
-        http = urllib3.PoolManager()
+        # "+timeout": with the SDK's default timeouts, to show what they cost urllib3 itself
+        # (a reference row only: the baseline stays urllib3's default, no timeout)
+        http = (urllib3.PoolManager(timeout=urllib3.Timeout(connect=60.0, read=120.0))
+                if contender.endswith("+timeout") else urllib3.PoolManager())
         full = f"{url}/api/tasks/{TASK_ID}"
 
         def one():
@@ -561,7 +564,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = write_payloads()
     workloads = [w for w in args.workloads.split(",") if w]
     contenders = {"parse": ["ours", "orjson", "cvat-sdk"], "build": ["ours", "orjson", "cvat-sdk"],
-                  "get": ["ours", "raw-urllib3", "cvat-sdk"], "import": ["ours", "cvat-sdk"]}
+                  "get": ["ours", "raw-urllib3", "raw-urllib3+timeout", "cvat-sdk"],
+                  "import": ["ours", "cvat-sdk"]}
     results: dict[str, dict] = {}
     errors: dict[str, str] = {}
 
