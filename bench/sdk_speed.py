@@ -666,12 +666,12 @@ def main(argv: list[str] | None = None) -> int:
         table.append((w, m, b, ratios, label, target))
 
     print()
-    print(f"{'workload':8s} {'contender':12s} {'median':>12s} {'ratio':>9s}")
+    print(f"{'workload':8s} {'contender':19s} {'median':>12s} {'ratio':>9s}")
     for w, m, b, ratios, label, target in table:
         unit_ms = 1000.0
         for c, v in m.items():
             ratio = "(base)" if c == base_of[w] else (f"{ratios[c]:.2f}x" if ratios.get(c) else "-")
-            print(f"{w:8s} {c:12s} {v * unit_ms:10.1f}ms {ratio:>9s}")
+            print(f"{w:8s} {c:19s} {v * unit_ms:10.1f}ms {ratio:>9s}")
         ours_ratio = ratios.get("ours")
         verdict = "-" if ours_ratio is None else ("OK" if ours_ratio <= target else "MISSED")
         print(f"{'':8s} target {label} <= {target}: {verdict}")
