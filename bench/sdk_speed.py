@@ -286,7 +286,7 @@ def _get_contender(contender: str, url: str):
 
         def check(x):
             return x["name"]
-    elif contender in ("ours", "cvat-sdk"):
+    elif contender in ("ours", "cvat-sdk", "other-sdk"):
         from cvat_sdk.api_client import ApiClient, Configuration
 
         client = ApiClient(Configuration(host=url))
@@ -413,6 +413,8 @@ def contender_cmd(contender: str) -> tuple[list[str], dict[str, str]]:
         return [str(CVAT_SDK_PY)], env
     if contender == "ours":
         env["PYTHONPATH"] = str(SDK_DIR)  # first on sys.path
+    if contender == "other-sdk":  # --other-sdk: another build of ours, e.g. before a change
+        env["PYTHONPATH"] = os.environ["SDK_SPEED_OTHER_SDK"]
     return [str(OURS_PY)], env
 
 
@@ -528,6 +530,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workloads", default="parse,build,import,get")
     ap.add_argument("--no-build", action="store_true", help="reuse bench/.data/sdk")
     ap.add_argument("--output", type=Path, default=RESULTS)
+    ap.add_argument("--other-sdk", type=Path, default=None,
+                    help="get workload only: also time this other build of ours (a folder "
+                         "holding cvat_sdk/api_client), as contender other-sdk, in the same "
+                         "rounds: a before/after comparison measured the same way")
     # child mode
     ap.add_argument("--child")
     ap.add_argument("--contender")
@@ -566,6 +572,11 @@ def main(argv: list[str] | None = None) -> int:
     contenders = {"parse": ["ours", "orjson", "cvat-sdk"], "build": ["ours", "orjson", "cvat-sdk"],
                   "get": ["ours", "raw-urllib3", "raw-urllib3+timeout", "cvat-sdk"],
                   "import": ["ours", "cvat-sdk"]}
+    if args.other_sdk is not None:
+        if not (args.other_sdk / "cvat_sdk" / "api_client").is_dir():
+            sys.exit(f"--other-sdk {args.other_sdk}: no cvat_sdk/api_client in it")
+        os.environ["SDK_SPEED_OTHER_SDK"] = str(args.other_sdk.resolve())
+        contenders["get"].insert(2, "other-sdk")
     results: dict[str, dict] = {}
     errors: dict[str, str] = {}
 
@@ -658,6 +669,15 @@ def main(argv: list[str] | None = None) -> int:
               if "ours" in r and r.get(base_of[w])]
         if rr:
             results[w]["ours_ratio_median_of_rounds"] = statistics.median(rr)
+        if "other-sdk" in m and "ours" in m:  # --other-sdk: this build vs the other one
+            ro = [r["ours"] / r["other-sdk"] for r in results[w].get("per_round_medians", [])
+                  if "ours" in r and r.get("other-sdk")]
+            results[w]["ours_over_other_sdk"] = {
+                "other_sdk": os.environ.get("SDK_SPEED_OTHER_SDK"),
+                "ratio_of_medians": m["ours"] / m["other-sdk"],
+                "median_of_rounds": statistics.median(ro) if ro else None,
+                "cpu_ratio": (results[w]["cpu_medians"]["ours"]
+                              / results[w]["cpu_medians"]["other-sdk"])}
         if w == "import":
             mu = results[w]["medians_with_first_use"]
             if mu.get("cvat-sdk"):
@@ -678,6 +698,10 @@ def main(argv: list[str] | None = None) -> int:
         rounds_ratio = results[w].get("ours_ratio_median_of_rounds")
         if rounds_ratio is not None:
             print(f"{'':8s} ours/{base_of[w]}, median of per-round ratios: {rounds_ratio:.3f}")
+        vs_other = results[w].get("ours_over_other_sdk")
+        if vs_other:
+            print(f"{'':8s} ours/other-sdk: {vs_other['ratio_of_medians']:.3f} (median of rounds "
+                  f"{vs_other['median_of_rounds']:.3f}, CPU {vs_other['cpu_ratio']:.3f})")
         cpu_ratio = results[w].get("cpu_ratios_vs_baseline", {}).get("ours")
         if cpu_ratio is not None:
             cm = results[w]["cpu_medians"]
