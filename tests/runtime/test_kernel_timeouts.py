@@ -26,13 +26,19 @@ def so(sdk: ModuleType) -> ModuleType:
     return importlib.import_module(sdk.__name__ + ".sockets")
 
 
+WATCHDOG = 5.0  # seconds: then the peer hangs up, so a broken timeout fails instead of hanging
+
+
 @pytest.fixture()
 def pair(so: ModuleType) -> Iterator[tuple[socket.socket, socket.socket]]:
     a, b = socket.socketpair()
     a = so.KernelTimeoutSocket.adopt(a)
+    watchdog = threading.Timer(WATCHDOG, lambda: b.shutdown(socket.SHUT_RDWR))
+    watchdog.start()
     try:
         yield a, b
     finally:
+        watchdog.cancel()
         a.close()
         b.close()
 
@@ -136,7 +142,12 @@ def test_a_call_against_a_silent_server_times_out(sdk: ModuleType) -> None:
 
     def accept() -> None:
         server.settimeout(0.1)
+        deadline = time.monotonic() + WATCHDOG
         while not stop.is_set():
+            if time.monotonic() > deadline:  # hang up: a broken timeout fails, never hangs
+                for conn in held:
+                    conn.shutdown(socket.SHUT_RDWR)
+                return
             try:
                 held.append(server.accept()[0])
             except OSError:
