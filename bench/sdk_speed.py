@@ -267,6 +267,16 @@ def child_build(contender: str, iterations: int) -> list[float]:
     return _timeit(fn, prepare, iterations)
 
 
+def _pin() -> None:
+    """Pin this process to the CPU named by SDK_SPEED_PIN_CPU (get workload: the server and
+    every client child share one CPU). Unpinned, where the scheduler put the client relative
+    to the server changed a child's time per call by up to 30 % on this 2-core machine (the
+    same contender, run twice in a row), far more than the difference being measured."""
+    cpu = os.environ.get("SDK_SPEED_PIN_CPU", "")
+    if cpu and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {int(cpu)})
+
+
 def _get_contender(contender: str, url: str):
     """(one call, its check) of the ``get`` workload for ``contender``: the same request bytes
     on the wire (ours adds only the operation's ``Accept`` header), the same response, one
@@ -330,6 +340,7 @@ def child_get_interactive(contender: str, url: str) -> None:
     machine hit both sides alike (alternating whole processes of ~1 s each did not: per-round
     figures of the same contender moved by 2x). The CPU time leaves out the time spent
     waiting for the server and for a core, so it shows the client's own work."""
+    _pin()
     expected = json.loads((PAYLOADS / "task.json").read_bytes())["name"]
     one, check = _get_contender(contender, url)
     for _ in range(30):  # warm-up: connection, lazy imports, decoders
@@ -357,6 +368,7 @@ def child_get_interactive(contender: str, url: str) -> None:
 
 
 def serve(port_file: Path | None, seconds: float) -> None:
+    _pin()
     body = (PAYLOADS / "task.json").read_bytes()
     response = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 b"Content-Length: " + str(len(body)).encode() + b"\r\n"
@@ -530,6 +542,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workloads", default="parse,build,import,get")
     ap.add_argument("--no-build", action="store_true", help="reuse bench/.data/sdk")
     ap.add_argument("--output", type=Path, default=RESULTS)
+    ap.add_argument("--pin-cpu", type=int, default=None,
+                    help="get workload: the CPU that the server and every client share "
+                         "(default: the first CPU this process may use; -1: no pinning)")
     ap.add_argument("--other-sdk", type=Path, default=None,
                     help="get workload only: also time this other build of ours (a folder "
                          "holding cvat_sdk/api_client), as contender other-sdk, in the same "
@@ -582,6 +597,11 @@ def main(argv: list[str] | None = None) -> int:
 
     server = None
     url = ""
+    pin = args.pin_cpu
+    if pin is None and hasattr(os, "sched_getaffinity"):
+        pin = min(os.sched_getaffinity(0))
+    if pin is not None and pin >= 0 and "get" in workloads:
+        os.environ["SDK_SPEED_PIN_CPU"] = str(pin)  # read by the server and the get children
     if "get" in workloads:
         server = subprocess.Popen([str(OURS_PY), str(Path(__file__).resolve()), "--serve",
                                    "--serve-seconds", "1800"], stdout=subprocess.PIPE, text=True)
@@ -734,6 +754,7 @@ def main(argv: list[str] | None = None) -> int:
         "import_repeats": args.import_repeats,
         "n_shapes": N_SHAPES, "n_calls": N_CALLS, "payload_bytes": sizes,
         "get_batch": GET_BATCH, "get_rounds_per_repeat": args.get_iterations,
+        "get_pinned_cpu": os.environ.get("SDK_SPEED_PIN_CPU"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                     "platform": platform.platform(),
                     "loadavg_at_end": os.getloadavg() if hasattr(os, "getloadavg") else None},
