@@ -26,6 +26,8 @@ ratios of medians (the only figures meant to be compared across machines).
   get      300 x ``tasks_api.retrieve(id)`` (about 1 KB TaskRead JSON) against a
              keep-alive HTTP/1.1 server on 127.0.0.1 (a separate process answering
              fixed bytes), vs 300 x ``urllib3.PoolManager().request("GET") + orjson.loads``.
+             Unlike the other workloads, each contender's child stays up for a repeat and
+             the parent alternates single batches of 300 calls between them (see run_get).
 
 Targets (DESIGN.md): parse <= 1.0x orjson, build <= 8x orjson.dumps,
 import <= 1/5 of cvat-sdk, get <= 1.10x raw urllib3.
@@ -63,6 +65,7 @@ CVAT_SDK_PY = BENCH / ".venvs" / "cvat-sdk" / "bin" / "python"
 
 N_SHAPES = 20_000
 N_CALLS = 300
+GET_BATCH = 100  # calls per alternated batch of the get workload (reported per N_CALLS)
 TASK_ID = 42
 
 IMPORT_STMT = "from cvat_sdk.api_client import ApiClient, Configuration, models, apis"
@@ -264,13 +267,28 @@ def child_build(contender: str, iterations: int) -> list[float]:
     return _timeit(fn, prepare, iterations)
 
 
-def child_get(contender: str, iterations: int, url: str) -> list[float]:
-    expected = json.loads((PAYLOADS / "task.json").read_bytes())["name"]
-    if contender == "raw-urllib3":
+def _pin() -> None:
+    """Pin this process to the CPU named by SDK_SPEED_PIN_CPU (get workload: the server and
+    every client child share one CPU). Unpinned, where the scheduler put the client relative
+    to the server changed a child's time per call by up to 30 % on this 2-core machine (the
+    same contender, run twice in a row), far more than the difference being measured."""
+    cpu = os.environ.get("SDK_SPEED_PIN_CPU", "")
+    if cpu and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {int(cpu)})
+
+
+def _get_contender(contender: str, url: str):
+    """(one call, its check) of the ``get`` workload for ``contender``: the same request bytes
+    on the wire (ours adds only the operation's ``Accept`` header), the same response, one
+    keep-alive connection, and a decoded result either way (orjson dicts for raw urllib3)."""
+    if contender in ("raw-urllib3", "raw-urllib3+timeout"):
         import orjson
         import urllib3
 
-        http = urllib3.PoolManager()
+        # "+timeout": with the SDK's default timeouts, to show what they cost urllib3 itself
+        # (a reference row only: the baseline stays urllib3's default, no timeout)
+        http = (urllib3.PoolManager(timeout=urllib3.Timeout(connect=60.0, read=120.0))
+                if contender.endswith("+timeout") else urllib3.PoolManager())
         full = f"{url}/api/tasks/{TASK_ID}"
 
         def one():
@@ -278,7 +296,7 @@ def child_get(contender: str, iterations: int, url: str) -> list[float]:
 
         def check(x):
             return x["name"]
-    elif contender in ("ours", "cvat-sdk"):
+    elif contender in ("ours", "cvat-sdk", "other-sdk"):
         from cvat_sdk.api_client import ApiClient, Configuration
 
         client = ApiClient(Configuration(host=url))
@@ -291,16 +309,57 @@ def child_get(contender: str, iterations: int, url: str) -> list[float]:
             return x.name
     else:
         raise SystemExit(f"unknown contender {contender}")
+    return one, check
+
+
+def _get_batch(one) -> float:
+    """Seconds for N_CALLS calls (after a full collection, so that garbage left by whatever
+    ran before is not charged to this batch)."""
+    gc.collect()
+    t0 = time.perf_counter()
+    for _ in range(N_CALLS):
+        one()
+    return time.perf_counter() - t0
+
+
+def child_get(contender: str, iterations: int, url: str) -> list[float]:
+    """``iterations`` batches back to back (used by network_speed.py and network_ab.py)."""
+    expected = json.loads((PAYLOADS / "task.json").read_bytes())["name"]
+    one, check = _get_contender(contender, url)
     for _ in range(30):  # warm-up: connection, lazy imports, decoders
         assert check(one()) == expected
-    times = []
-    for _ in range(iterations):
-        gc.collect()
-        t0 = time.perf_counter()
-        for _ in range(N_CALLS):
+    return [_get_batch(one) for _ in range(iterations)]
+
+
+def child_get_interactive(contender: str, url: str) -> None:
+    """Stay up and time one batch of GET_BATCH calls per line read from stdin ("batch"),
+    printing ``[wall seconds, CPU seconds of this process]`` scaled to N_CALLS calls.
+
+    The parent alternates single batches between the contenders' processes, so each pair of
+    batches ran within a few milliseconds of each other and load changes on the shared
+    machine hit both sides alike (alternating whole processes of ~1 s each did not: per-round
+    figures of the same contender moved by 2x). The CPU time leaves out the time spent
+    waiting for the server and for a core, so it shows the client's own work."""
+    _pin()
+    expected = json.loads((PAYLOADS / "task.json").read_bytes())["name"]
+    one, check = _get_contender(contender, url)
+    for _ in range(30):  # warm-up: connection, lazy imports, decoders
+        assert check(one()) == expected
+    print("ready", flush=True)
+    scale = N_CALLS / GET_BATCH
+    for line in sys.stdin:
+        if line.strip() != "batch":
+            break
+        for _ in range(5):  # re-warm caches after waiting for the other contenders (untimed)
             one()
-        times.append(time.perf_counter() - t0)
-    return times
+        gc.collect()
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        for _ in range(GET_BATCH):
+            one()
+        wall = time.perf_counter() - t0
+        cpu = time.process_time() - c0
+        print(json.dumps([wall * scale, cpu * scale]), flush=True)
 
 
 # --------------------------------------------------------------------------------------
@@ -309,6 +368,7 @@ def child_get(contender: str, iterations: int, url: str) -> list[float]:
 
 
 def serve(port_file: Path | None, seconds: float) -> None:
+    _pin()
     body = (PAYLOADS / "task.json").read_bytes()
     response = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 b"Content-Length: " + str(len(body)).encode() + b"\r\n"
@@ -365,6 +425,8 @@ def contender_cmd(contender: str) -> tuple[list[str], dict[str, str]]:
         return [str(CVAT_SDK_PY)], env
     if contender == "ours":
         env["PYTHONPATH"] = str(SDK_DIR)  # first on sys.path
+    if contender == "other-sdk":  # --other-sdk: another build of ours, e.g. before a change
+        env["PYTHONPATH"] = os.environ["SDK_SPEED_OTHER_SDK"]
     return [str(OURS_PY)], env
 
 
@@ -378,6 +440,64 @@ def run_child(workload: str, contender: str, iterations: int, url: str = "") -> 
     if proc.returncode != 0:
         raise RuntimeError(f"{workload}/{contender} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_get(names: list[str], repeats: int, batches: int, url: str,
+            errors: dict[str, str]
+            ) -> tuple[dict[str, list[float]], list[dict[str, float]], dict[str, list[float]]]:
+    """The ``get`` workload: per repeat, one fresh child process per contender (same venv
+    kind as the other workloads), all warmed up, then ``batches`` rounds in which each child
+    times one batch of GET_BATCH calls in turn, the order reversed every round. Returns every
+    batch time per contender, the rounds (one batch of each contender, back to back) and
+    every batch's client CPU time per contender (all scaled to N_CALLS calls)."""
+    per: dict[str, list[float]] = {c: [] for c in names}
+    cpu: dict[str, list[float]] = {c: [] for c in names}
+    rounds: list[dict[str, float]] = []
+    for r in range(repeats):
+        procs: dict[str, subprocess.Popen] = {}
+        try:
+            for c in names:
+                if f"get/{c}" in errors:
+                    continue
+                py, env = contender_cmd(c)
+                procs[c] = subprocess.Popen(
+                    py + [str(Path(__file__).resolve()), "--child", "get-interactive",
+                          "--contender", c, "--url", url],
+                    env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, text=True)
+            for c, proc in list(procs.items()):
+                line = proc.stdout.readline().strip()
+                if line != "ready":
+                    proc.kill()
+                    errors[f"get/{c}"] = f"child did not start: {line!r} {proc.stderr.read()[-3000:]}"
+                    print(f"[sdk_speed] get {c}: FAILED\n{errors[f'get/{c}']}", file=sys.stderr)
+                    del procs[c]
+            for i in range(batches):
+                order = [c for c in (names if (r * batches + i) % 2 == 0 else names[::-1])
+                         if c in procs]
+                this: dict[str, float] = {}
+                for c in order:
+                    procs[c].stdin.write("batch\n")
+                    procs[c].stdin.flush()
+                    wall, cpu_s = json.loads(procs[c].stdout.readline())
+                    this[c] = wall
+                    per[c].append(wall)
+                    cpu[c].append(cpu_s)
+                rounds.append(this)
+            print(f"[sdk_speed] repeat {r + 1}/{repeats} get " + "  ".join(
+                f"{c} {med([x[c] for x in rounds[-batches:] if c in x]) * 1000:.1f} ms"
+                for c in procs), file=sys.stderr)
+        finally:
+            for proc in procs.values():
+                try:
+                    proc.stdin.close()
+                except OSError:
+                    pass
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+    return per, rounds, cpu
 
 
 def time_python(contender: str, code: str) -> float:
@@ -416,11 +536,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=5, help="child processes per contender")
     ap.add_argument("--iterations", type=int, default=3, help="timed iterations per child")
     ap.add_argument("--import-repeats", type=int, default=10)
-    ap.add_argument("--get-iterations", type=int, default=15,
-                    help="timed batches of 300 calls per child in the get workload")
+    ap.add_argument("--get-iterations", type=int, default=30,
+                    help="rounds per repeat in the get workload (one batch of GET_BATCH calls "
+                         "per contender per round)")
     ap.add_argument("--workloads", default="parse,build,import,get")
     ap.add_argument("--no-build", action="store_true", help="reuse bench/.data/sdk")
     ap.add_argument("--output", type=Path, default=RESULTS)
+    ap.add_argument("--pin-cpu", type=int, default=None,
+                    help="get workload: the CPU that the server and every client share "
+                         "(default: the first CPU this process may use; -1: no pinning)")
+    ap.add_argument("--other-sdk", type=Path, default=None,
+                    help="get workload only: also time this other build of ours (a folder "
+                         "holding cvat_sdk/api_client), as contender other-sdk, in the same "
+                         "rounds: a before/after comparison measured the same way")
     # child mode
     ap.add_argument("--child")
     ap.add_argument("--contender")
@@ -439,6 +567,9 @@ def main(argv: list[str] | None = None) -> int:
             times = child_build(args.contender, args.iterations)
         elif args.child == "get":
             times = child_get(args.contender, args.iterations, args.url)
+        elif args.child == "get-interactive":
+            child_get_interactive(args.contender, args.url)
+            return 0
         else:
             raise SystemExit(f"unknown workload {args.child}")
         print(json.dumps(times))
@@ -454,12 +585,23 @@ def main(argv: list[str] | None = None) -> int:
     sizes = write_payloads()
     workloads = [w for w in args.workloads.split(",") if w]
     contenders = {"parse": ["ours", "orjson", "cvat-sdk"], "build": ["ours", "orjson", "cvat-sdk"],
-                  "get": ["ours", "raw-urllib3", "cvat-sdk"], "import": ["ours", "cvat-sdk"]}
+                  "get": ["ours", "raw-urllib3", "raw-urllib3+timeout", "cvat-sdk"],
+                  "import": ["ours", "cvat-sdk"]}
+    if args.other_sdk is not None:
+        if not (args.other_sdk / "cvat_sdk" / "api_client").is_dir():
+            sys.exit(f"--other-sdk {args.other_sdk}: no cvat_sdk/api_client in it")
+        os.environ["SDK_SPEED_OTHER_SDK"] = str(args.other_sdk.resolve())
+        contenders["get"].insert(2, "other-sdk")
     results: dict[str, dict] = {}
     errors: dict[str, str] = {}
 
     server = None
     url = ""
+    pin = args.pin_cpu
+    if pin is None and hasattr(os, "sched_getaffinity"):
+        pin = min(os.sched_getaffinity(0))
+    if pin is not None and pin >= 0 and "get" in workloads:
+        os.environ["SDK_SPEED_PIN_CPU"] = str(pin)  # read by the server and the get children
     if "get" in workloads:
         server = subprocess.Popen([str(OURS_PY), str(Path(__file__).resolve()), "--serve",
                                    "--serve-seconds", "1800"], stdout=subprocess.PIPE, text=True)
@@ -489,15 +631,24 @@ def main(argv: list[str] | None = None) -> int:
                     "raw": {"pass": base, "import": per, "import_and_use": use},
                 }
                 continue
+            if w == "get":  # short and load-sensitive: batches alternate between live children
+                per, rounds, cpu = run_get(names, args.repeats, args.get_iterations, url, errors)
+                cpu_med = {c: med(cpu[c]) for c in names if cpu[c]}
+                results[w] = {"unit": f"s per {N_CALLS} calls (batches of {GET_BATCH})",
+                              "medians": {c: med(per[c]) for c in names if per[c]},
+                              "per_round_medians": rounds, "raw": per,
+                              "cpu_medians": cpu_med, "cpu_raw": cpu,
+                              "cpu_ratios_vs_baseline": {
+                                  c: v / cpu_med["raw-urllib3"] for c, v in cpu_med.items()
+                                  if c != "raw-urllib3" and cpu_med.get("raw-urllib3")}}
+                continue
             for r in range(args.repeats):
                 order = names if r % 2 == 0 else names[::-1]
                 this: dict[str, float] = {}
                 for c in order:
                     if f"{w}/{c}" in errors:
                         continue
-                    if w == "get":  # short and load-sensitive: more samples per child
-                        its = max(args.iterations, args.get_iterations)
-                    elif c == "cvat-sdk":  # seconds per iteration: 2 are plenty
+                    if c == "cvat-sdk":  # seconds per iteration: 2 are plenty
                         its = max(1, min(args.iterations, 2))
                     else:
                         its = args.iterations
@@ -538,6 +689,15 @@ def main(argv: list[str] | None = None) -> int:
               if "ours" in r and r.get(base_of[w])]
         if rr:
             results[w]["ours_ratio_median_of_rounds"] = statistics.median(rr)
+        if "other-sdk" in m and "ours" in m:  # --other-sdk: this build vs the other one
+            ro = [r["ours"] / r["other-sdk"] for r in results[w].get("per_round_medians", [])
+                  if "ours" in r and r.get("other-sdk")]
+            results[w]["ours_over_other_sdk"] = {
+                "other_sdk": os.environ.get("SDK_SPEED_OTHER_SDK"),
+                "ratio_of_medians": m["ours"] / m["other-sdk"],
+                "median_of_rounds": statistics.median(ro) if ro else None,
+                "cpu_ratio": (results[w]["cpu_medians"]["ours"]
+                              / results[w]["cpu_medians"]["other-sdk"])}
         if w == "import":
             mu = results[w]["medians_with_first_use"]
             if mu.get("cvat-sdk"):
@@ -546,15 +706,27 @@ def main(argv: list[str] | None = None) -> int:
         table.append((w, m, b, ratios, label, target))
 
     print()
-    print(f"{'workload':8s} {'contender':12s} {'median':>12s} {'ratio':>9s}")
+    print(f"{'workload':8s} {'contender':19s} {'median':>12s} {'ratio':>9s}")
     for w, m, b, ratios, label, target in table:
         unit_ms = 1000.0
         for c, v in m.items():
             ratio = "(base)" if c == base_of[w] else (f"{ratios[c]:.2f}x" if ratios.get(c) else "-")
-            print(f"{w:8s} {c:12s} {v * unit_ms:10.1f}ms {ratio:>9s}")
+            print(f"{w:8s} {c:19s} {v * unit_ms:10.1f}ms {ratio:>9s}")
         ours_ratio = ratios.get("ours")
         verdict = "-" if ours_ratio is None else ("OK" if ours_ratio <= target else "MISSED")
         print(f"{'':8s} target {label} <= {target}: {verdict}")
+        rounds_ratio = results[w].get("ours_ratio_median_of_rounds")
+        if rounds_ratio is not None:
+            print(f"{'':8s} ours/{base_of[w]}, median of per-round ratios: {rounds_ratio:.3f}")
+        vs_other = results[w].get("ours_over_other_sdk")
+        if vs_other:
+            print(f"{'':8s} ours/other-sdk: {vs_other['ratio_of_medians']:.3f} (median of rounds "
+                  f"{vs_other['median_of_rounds']:.3f}, CPU {vs_other['cpu_ratio']:.3f})")
+        cpu_ratio = results[w].get("cpu_ratios_vs_baseline", {}).get("ours")
+        if cpu_ratio is not None:
+            cm = results[w]["cpu_medians"]
+            print(f"{'':8s} client CPU time: ours {cm['ours'] * 1000:.1f}ms, {base_of[w]} "
+                  f"{cm[base_of[w]] * 1000:.1f}ms, ratio {cpu_ratio:.3f}")
         if w == "import" and results[w].get("ratios_with_first_use"):
             mu = results[w]["medians_with_first_use"]
             print(f"{'':8s} import + first use: ours {mu.get('ours', 0) * 1000:.1f}ms, cvat-sdk "
@@ -581,6 +753,8 @@ def main(argv: list[str] | None = None) -> int:
         "repeats": args.repeats, "iterations": args.iterations,
         "import_repeats": args.import_repeats,
         "n_shapes": N_SHAPES, "n_calls": N_CALLS, "payload_bytes": sizes,
+        "get_batch": GET_BATCH, "get_rounds_per_repeat": args.get_iterations,
+        "get_pinned_cpu": os.environ.get("SDK_SPEED_PIN_CPU"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                     "platform": platform.platform(),
                     "loadavg_at_end": os.getloadavg() if hasattr(os, "getloadavg") else None},

@@ -29,6 +29,8 @@ RUNTIME_MODULES = (
     "rest.py",
     "retries.py",
     "serialization.py",
+    "sockets.py",
+    "spec.py",
     "validation.py",
 )
 # Runtime sources that become a subpackage: (source in files/, path in the output package).

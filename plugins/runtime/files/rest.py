@@ -131,6 +131,13 @@ class RESTClientObject:
             )
         else:
             self.pool_manager = urllib3.PoolManager(**common)
+            from .sockets import SUPPORTED, HTTPConnectionPool
+
+            if SUPPORTED:  # http:// timeouts kept by the kernel: no poll() per call (.sockets)
+                self.pool_manager.pool_classes_by_scheme = {
+                    **self.pool_manager.pool_classes_by_scheme,
+                    "http": HTTPConnectionPool,
+                }
 
     # ---- the fast path used by endpoints ----
     def send(
@@ -162,7 +169,8 @@ class RESTClientObject:
             policy = RetryPolicy()
         if body is not None and type(body) is not bytes and not body_is_replayable(body):
             policy = retries_for_call(policy, 0)
-        if _log.isEnabledFor(logging.DEBUG):
+        debug = _log.isEnabledFor(logging.DEBUG)  # formatting and redaction only when on
+        if debug:
             _log.debug(
                 "%s %s headers=%s", method, redact_url(url), redact_headers(headers)
             )
@@ -208,7 +216,7 @@ class RESTClientObject:
         finally:
             if streamed is not None:
                 streamed.close()
-        if _log.isEnabledFor(logging.DEBUG):
+        if debug:
             _log.debug(
                 "%s %s -> %s headers=%s",
                 method,
