@@ -172,6 +172,12 @@ def docstring_body(text: object, limit: int = 4000) -> str:
     return value.replace('"""', '\\"\\"\\"')
 
 
+_CODING_COOKIE = re.compile(r"(coding)(?=[:=])", re.IGNORECASE)
+
+
 def comment_text(text: object, limit: int = 200) -> str:
-    """A single line that can follow '# ' without ending the comment."""
-    return " ".join(clean_text(text, limit).split())
+    """A single line that can follow '# ' without ending the comment, and without being read
+    as a PEP 263 source-encoding declaration (`coding: unicode_escape` in the first two lines
+    of a file would make Python decode it that way, turning escaped newlines into code): the
+    cookie's `coding:` gets a space, which its pattern does not allow."""
+    return _CODING_COOKIE.sub(r"\1 ", " ".join(clean_text(text, limit).split()))

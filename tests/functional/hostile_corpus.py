@@ -63,6 +63,11 @@ PAYLOADS: tuple[str, ...] = (
     "x\\N{",
     "\\u0022\\x27\\'\\\"",
     "ünïcödé ☃ 名前 \U0001f600",
+    # a PEP 263 cookie in the first two lines of a generated file (the header names the
+    # schema's title) would make Python decode the file with that codec: unicode_escape
+    # turns the escaped newline into a real one, and the rest of the line into code
+    "x coding: unicode_escape \\u000a__import__('builtins').PWNED = 1 #",
+    "x -*- coding: utf-16 -*-",
 )
 
 # Strings used as *names* (schemas, properties, parameters, tags, operationIds).

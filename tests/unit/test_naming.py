@@ -3,7 +3,7 @@ from __future__ import annotations
 import keyword
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cvat_gen.naming import (
@@ -62,6 +62,7 @@ def test_docstring_body_cannot_escape(text: str) -> None:
     assert isinstance(value, str)
 
 
+@settings(deadline=None)  # a loaded 2-core CI machine can pause any example past 200 ms
 @given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
                     lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner), max_leaves=20))
 def test_py_literal_round_trips(value: object) -> None:
@@ -71,3 +72,17 @@ def test_py_literal_round_trips(value: object) -> None:
         assert result != result
     else:
         assert result == value or repr(result) == repr(value)
+
+
+def test_comment_text_is_never_a_source_encoding_declaration() -> None:
+    """PEP 263: `# ... coding: <codec>` in a file's first two lines sets the codec Python
+    decodes the file with (unicode_escape would turn an escaped newline into code)."""
+    import re
+
+    from cvat_gen.naming import comment_text
+
+    cookie = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+    for title in ("x coding: unicode_escape", "-*- coding: utf-16 -*-", "vim: set fileencoding=latin-1 :",
+                  "CODING=utf-16", "x coding:\tutf-8"):
+        assert not cookie.match("# " + comment_text(title)), title
+    assert comment_text("plain title") == "plain title"
