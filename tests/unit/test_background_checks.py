@@ -164,3 +164,18 @@ def test_a_read_only_install_keeps_built_in_bytecode_in_the_cache_dir(tmp_path: 
     again.env._compile = lambda source, filename: compiled.append(filename) or original(source, filename)  # type: ignore[attr-defined,method-assign]
     again.env.get_template("apis/api_init.py.j2")
     assert compiled == [], "loaded from the cache dir, not compiled again"
+
+
+def test_without_fork_the_checks_run_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no fork: the same checks, in the same order, in the build's own process."""
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    checks = BackgroundChecks()
+    checks.submit_document({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}})
+    checks.submit_sources({"bad.py": "def f(:\n"})
+    assert checks.validation() == [] and checks.syntax_error() is not None
+    output = tmp_path / "out"
+    run_build(_config(tmp_path, output))
+    assert (output / ".cvat-gen-manifest.json").exists()
+    with pytest.raises(BuildError, match="not valid Python"):
+        run_build(_config(tmp_path, tmp_path / "other", template_dirs=(str(_broken_template(tmp_path)),)))
+    assert not (tmp_path / "other").exists()
