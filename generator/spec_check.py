@@ -29,6 +29,7 @@ import importlib.util
 import json
 import marshal
 import math
+import os
 import re
 import string
 import sys
@@ -106,7 +107,7 @@ def compiled_validator(which: str = "document") -> Callable[[Any], Any] | None:
             if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: nothing beside the package
                 raise PermissionError
             _CODE_CACHE.mkdir(exist_ok=True)
-            temporary = cached.with_suffix(f".{id(code)}.tmp")
+            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_bytes(marshal.dumps(code))
             temporary.replace(cached)
         except OSError:  # a read-only install: compile each time, still correct
