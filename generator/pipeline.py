@@ -126,7 +126,8 @@ class Build:
                                                 "http://your-cvat-server/api/schema/?scheme=json), or set "
                                                 "schema in [tool.cvat-gen]", source="config")) from exc
             raise
-        info = loaded.document.get("info") if isinstance(loaded.document.get("info"), dict) else {}
+        raw_info = loaded.document.get("info")
+        info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
         self.context.schema_source = self.config.schema
         self.context.schema_hash = loaded.sha256
         self.context.schema_title = str(info.get("title", ""))

@@ -238,7 +238,7 @@ class _Walker:
                 self.problems.append(f"duplicate parameter {key[0]!r}")
             seen.add(key)
             if parameter.get("in") == "path":
-                path_names.add(parameter.get("name"))
+                path_names.add(parameter["name"])  # a str: checked above
         return path_names
 
     def schema(self, schema: Any, where: tuple[str | int, ...], require_properties: bool,
@@ -458,7 +458,8 @@ def _number_fits(value: float, schema: dict[str, Any]) -> bool:
 
 def _object_fits(value: dict[str, Any], schema: dict[str, Any], keyword: str, rule: Any, walker: _Walker,
                  depth: int) -> bool:
-    properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    declared = schema.get("properties")
+    properties: dict[str, Any] = declared if isinstance(declared, dict) else {}
     if keyword == "properties":
         return all(_fits(value[name], member, walker, depth + 1) for name, member in properties.items() if name in value)
     if keyword == "required":
