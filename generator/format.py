@@ -91,8 +91,14 @@ class ParsedCache:
 
     @staticmethod
     def _digest(source: str) -> str:
+        """A comment on the first line can't change whether a str parses (ast ignores coding
+        cookies in a str), and the generated-file header there names the server release: a
+        release would otherwise make every file new. So that line is left out of the key."""
         import sys
 
+        if source.startswith("#"):
+            newline = source.find("\n")
+            source = "#" + (source[newline:] if newline >= 0 else "")
         return hashlib.sha256(f"{sys.version}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
 
     def unparsed(self, files: dict[str, str]) -> dict[str, str]:

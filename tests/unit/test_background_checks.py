@@ -126,6 +126,11 @@ def test_a_rebuild_parses_only_what_changed(tmp_path: Path) -> None:
     assert again.unparsed(files) == {}
     changed = {"a.py": "x = 1\n", "b.py": "def f(:\n"}
     assert again.unparsed(changed) == {"b.py": "def f(:\n"}
+    # the header comment on the first line names the release: it is not what decides
+    headed = {"a.py": "# Generated from CVAT 2.69.0\nx = 1\n"}
+    again.remember(headed)
+    assert ParsedCache(tmp_path / "cache").unparsed({"a.py": "# Generated from CVAT 2.70.0\nx = 1\n"}) == {}
+    assert ParsedCache(tmp_path / "cache").unparsed({"a.py": "# Generated from CVAT 2.70.0\nx = (\n"})
 
     output = tmp_path / "out"
     run_build(_config(tmp_path, output))
