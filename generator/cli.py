@@ -191,16 +191,7 @@ def patches(**cli_options: Any) -> None:
         state = "applies" if report.in_range else f"skipped (server versions {report.version_range})"
         click.echo(f"{report.source}: {report.title} [{state}]")
         for action in report.actions:
-            if action.applies:
-                mark = "ok"
-            elif action.note.startswith("skipped"):
-                mark = "skip"
-            elif action.note.startswith("optional"):
-                mark = "opt"
-            elif "unexpected shape" in action.note:
-                mark = "WARN"  # the server changed under the patch: not applied there, said where
-            else:
-                mark = "STALE"
+            mark = action.mark
             note = f" [{action.note}]" if action.note and not action.applies else ""
             click.echo(f"  {mark:5} {action.kind:6} {action.target}  ({action.matches} match"
                        f"{'es' if action.matches != 1 else ''}) {action.description}{note}")

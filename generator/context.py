@@ -42,6 +42,21 @@ class PatchAction:
     applies: bool
     note: str = ""
 
+    @property
+    def mark(self) -> str:
+        """What `cvat-gen patches` shows: `ok`; `skip` (a precondition says it is not for this
+        schema); `opt` (optional, nothing to do); `WARN` (the server changed under the patch:
+        a target of an unexpected shape, not applied there); `STALE` (matches nothing)."""
+        if self.applies:
+            return "ok"
+        if self.note.startswith("skipped"):
+            return "skip"
+        if self.note.startswith("optional"):
+            return "opt"
+        if "unexpected shape" in self.note:
+            return "WARN"
+        return "STALE"
+
 
 @dataclass(frozen=True, slots=True)
 class PatchReport:

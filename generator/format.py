@@ -17,6 +17,7 @@ import ast
 import hashlib
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
@@ -94,8 +95,6 @@ class ParsedCache:
         """A comment on the first line can't change whether a str parses (ast ignores coding
         cookies in a str), and the generated-file header there names the server release: a
         release would otherwise make every file new. So that line is left out of the key."""
-        import sys
-
         if source.startswith("#"):
             newline = source.find("\n")
             source = "#" + (source[newline:] if newline >= 0 else "")

@@ -18,6 +18,7 @@ from . import __version__
 from .config import BuildConfig, validate_config
 from .errors import EXIT_FILESYSTEM, EXIT_PLUGIN, BuildError, Diagnostic, filesystem_error
 from .load import LoadedSchema, load_schema
+from .quick_check import hash_inputs, is_up_to_date, record
 from .write import (
     CheckResult, Manifest, as_bytes, check_output, distribution_version, on_disk_matches, sha256_bytes, write_output,
 )
@@ -57,7 +58,11 @@ class _Timer:
 
 def fingerprint(loaded: LoadedSchema, config: BuildConfig, host: PluginHost) -> str:
     """Everything the output depends on. Equal fingerprints and an intact output = nothing to do."""
-    return hashlib.sha256(f"{generator_fingerprint(config, host)}\n{loaded.sha256}\n".encode()).hexdigest()
+    return _output_fingerprint(generator_fingerprint(config, host), loaded.sha256)
+
+
+def _output_fingerprint(generator_print: str, schema_sha256: str) -> str:
+    return hashlib.sha256(f"{generator_print}\n{schema_sha256}\n".encode()).hexdigest()
 
 
 def generator_fingerprint(config: BuildConfig, host: PluginHost) -> str:
@@ -67,8 +72,6 @@ def generator_fingerprint(config: BuildConfig, host: PluginHost) -> str:
 
 def _generator_fingerprint(config: BuildConfig, host: PluginHost) -> tuple[str, list[str]]:
     """The fingerprint, and the files and folders it read (for `quick_check`)."""
-    from .quick_check import hash_inputs
-
     digest = hashlib.sha256()
     digest.update(f"cvat-gen {__version__}\n{config.package}\n{config.format} {config.format_all}\n{config.version}\n".encode())
     digest.update(repr((config.disable, config.plugin_order, config.stale_patches, sorted(config.options.items()))).encode())
@@ -311,12 +314,6 @@ class Build:
         return {f.path: as_bytes(formatted.get(f.path, f.content)) for f in files}
 
 
-def _remember(config: BuildConfig, schema_sha256: str, fingerprint: str, inputs: list[str]) -> None:
-    from .quick_check import record
-
-    record(config, schema_sha256, fingerprint, inputs)
-
-
 def _invalid_code(exc: Exception) -> BuildError:
     return BuildError(Diagnostic("", f"generated code is not valid Python ({exc}); "
                                      "this is a bug in a plugin or template", source="format"),
@@ -327,8 +324,6 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
     extra_plugins = tuple(extra_plugins)
     quick = not check and not extra_plugins  # plugins passed in as objects leave no files to hash
     if quick:
-        from .quick_check import is_up_to_date
-
         validate_config(config)
         started = time.perf_counter()
         if is_up_to_date(config):
@@ -338,7 +333,7 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
     loaded = build.load()
     result = BuildResult(output=config.output)
     generator_print, inputs = _generator_fingerprint(config, build.host)
-    print_fingerprint = hashlib.sha256(f"{generator_print}\n{loaded.sha256}\n".encode()).hexdigest()
+    print_fingerprint = _output_fingerprint(generator_print, loaded.sha256)
     if not check:
         previous = Manifest.read(config.output)
         if previous and previous.fingerprint == print_fingerprint and on_disk_matches(config.output, previous):
@@ -346,7 +341,7 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
             build.timer.lap("up-to-date check")
             result.timings = build.timer.timings
             if quick:
-                _remember(config, loaded.sha256, print_fingerprint, inputs)
+                record(config, loaded.sha256, print_fingerprint, inputs)
             return result
     document = build.prepare(loaded)
     try:
@@ -380,7 +375,7 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
         result.warnings = build.context.diagnostics.warnings
         build.timer.lap("write")
         if quick:
-            _remember(config, loaded.sha256, print_fingerprint, inputs)
+            record(config, loaded.sha256, print_fingerprint, inputs)
     result.timings = build.timer.timings
     return result
 

@@ -202,62 +202,61 @@ def docstring_end(text: str, indent: int = 0, multiline: bool = False) -> str:
     return f'{text}"""'
 
 
-class _BytecodeCache:
+def _bytecode_cache(user_folder: Path | None) -> Any:
     """Where compiled templates live. The built-in templates are part of cvat-gen, so their
     bytecode is kept beside cvat-gen's own (`templates/__pycache__`, like Python's .pyc files)
     and a build with a fresh --cache-dir does not compile them again; other templates (a
-    user's --template-dir) go to the cache dir. An unwritable place only costs a compile."""
+    user's --template-dir) go to the cache dir. An unwritable place only costs a compile.
+    (A function, so that jinja2 is imported only when a build renders.)"""
+    import jinja2
 
-    def __new__(cls, user_folder: Path | None) -> Any:
-        import jinja2
+    class Cache(jinja2.BytecodeCache):
+        def __init__(self) -> None:
+            self.builtin = BUILTIN_TEMPLATES / "__pycache__"
+            self.user = user_folder
+            self.builtin_keys: set[str] = set()
 
-        class Cache(jinja2.BytecodeCache):
-            def __init__(self) -> None:
-                self.builtin = BUILTIN_TEMPLATES / "__pycache__"
-                self.user = user_folder
-                self.builtin_keys: set[str] = set()
+        def get_bucket(self, environment: Any, name: str, filename: str | None, source: str) -> Any:
+            if filename and Path(filename).is_relative_to(BUILTIN_TEMPLATES):
+                self.builtin_keys.add(self.get_cache_key(name, filename))  # before it loads
+            return super().get_bucket(environment, name, filename, source)
 
-            def get_bucket(self, environment: Any, name: str, filename: str | None, source: str) -> Any:
-                if filename and Path(filename).is_relative_to(BUILTIN_TEMPLATES):
-                    self.builtin_keys.add(self.get_cache_key(name, filename))  # before it loads
-                return super().get_bucket(environment, name, filename, source)
+        def _paths(self, bucket: Any) -> list[Path]:
+            """Where to look, in order: a built-in template's bytecode beside the package
+            first, else (a read-only install) in the cache dir like any other."""
+            name = f"cvat-gen-{bucket.key}.jinja2"
+            folders = [self.builtin] if bucket.key in self.builtin_keys else []
+            folders += [self.user] if self.user is not None else []
+            return [folder / name for folder in folders]
 
-            def _paths(self, bucket: Any) -> list[Path]:
-                """Where to look, in order: a built-in template's bytecode beside the package
-                first, else (a read-only install) in the cache dir like any other."""
-                name = f"cvat-gen-{bucket.key}.jinja2"
-                folders = [self.builtin] if bucket.key in self.builtin_keys else []
-                folders += [self.user] if self.user is not None else []
-                return [folder / name for folder in folders]
+        def load_bytecode(self, bucket: Any) -> None:
+            for path in self._paths(bucket):
+                try:
+                    with open(path, "rb") as stream:
+                        bucket.load_bytecode(stream)
+                except OSError:
+                    continue
+                if bucket.code is not None:
+                    return
 
-            def load_bytecode(self, bucket: Any) -> None:
-                for path in self._paths(bucket):
-                    try:
-                        with open(path, "rb") as stream:
-                            bucket.load_bytecode(stream)
-                    except OSError:
-                        continue
-                    if bucket.code is not None:
-                        return
+        def dump_bytecode(self, bucket: Any) -> None:
+            import sys
 
-            def dump_bytecode(self, bucket: Any) -> None:
-                import sys
+            paths = self._paths(bucket)
+            if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: nothing beside the package
+                paths = [p for p in paths if not p.is_relative_to(self.builtin)]
+            for path in paths:
+                try:
+                    path.parent.mkdir(exist_ok=True)
+                    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+                    with open(temporary, "wb") as stream:
+                        bucket.write_bytecode(stream)
+                    temporary.replace(path)
+                    return
+                except OSError:
+                    continue
 
-                paths = self._paths(bucket)
-                if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: nothing beside the package
-                    paths = [p for p in paths if not p.is_relative_to(self.builtin)]
-                for path in paths:
-                    try:
-                        path.parent.mkdir(exist_ok=True)
-                        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-                        with open(temporary, "wb") as stream:
-                            bucket.write_bytecode(stream)
-                        temporary.replace(path)
-                        return
-                    except OSError:
-                        continue
-
-        return Cache()
+    return Cache()
 
 
 class Renderer:
@@ -273,7 +272,7 @@ class Renderer:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError:
                 folder = None  # a cache we can't write is only slower
-        bytecode_cache = _BytecodeCache(folder)
+        bytecode_cache = _bytecode_cache(folder)
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in template_dirs]
         loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
         self.env = jinja2.Environment(

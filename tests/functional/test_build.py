@@ -201,29 +201,10 @@ def test_diff_between_releases() -> None:
 
 def test_build_from_a_live_server_url_and_http_errors(tmp_path: Path) -> None:
     """`--schema http://...` as a server's /api/schema/ serves it; an HTTP error is one line."""
-    import http.server
-    import threading
+    from tests.support.schema_server import serve_schema
 
     body = schema_path("2.70.0").read_bytes()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            if self.path.startswith("/api/schema/"):
-                self.send_response(200)
-                self.send_header("Content-Type", "application/vnd.oai.openapi+json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            else:
-                self.send_error(404)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        base = f"http://127.0.0.1:{server.server_address[1]}"
+    with serve_schema(lambda: body) as base:
         from_url, from_file = tmp_path / "url", tmp_path / "file"
         assert cli("build", "-q", "-o", str(from_url), "--schema", f"{base}/api/schema/?format=json").returncode == 0
         assert cli("build", "-q", "-o", str(from_file)).returncode == 0
@@ -234,8 +215,6 @@ def test_build_from_a_live_server_url_and_http_errors(tmp_path: Path) -> None:
         assert missing.returncode == 2 and "HTTP 404" in missing.stderr and "Traceback" not in missing.stderr
         assert len(missing.stderr.strip().splitlines()) == 1
         assert not (tmp_path / "x").exists()
-    finally:
-        server.shutdown()
 
 
 def test_output_is_an_installable_distribution(tmp_path: Path) -> None:

@@ -9,12 +9,10 @@ the release notes, and that a breaking release stops the job at the diff step.
 
 from __future__ import annotations
 
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +22,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, schema_path
+from tests.support.schema_server import serve_schema
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(shutil.which("curl") is None, reason="the workflow fetches with curl")]
@@ -40,24 +39,8 @@ class Release:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            if not self.path.startswith("/api/schema/"):
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/vnd.oai.openapi+json")
-            self.send_header("Content-Length", str(len(Release.body)))
-            self.end_headers()
-            self.wfile.write(Release.body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serve_schema(lambda: Release.body) as base:
+        yield base
 
 
 def steps(job: str) -> list[dict[str, Any]]:

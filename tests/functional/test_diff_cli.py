@@ -90,27 +90,11 @@ def test_changelog_and_output_file(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_diff_from_a_url(tmp_path: Path) -> None:
-    import http.server
-    import threading
+    from tests.support.schema_server import serve_schema
 
     body = schema_path("2.70.0").read_bytes()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/api/schema/?format=json"
+    with serve_schema(lambda: body) as base:
+        url = f"{base}/api/schema/?format=json"
         result = cli("diff", OLD, url, "-f", "json")
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["new"]["source"] == url
-    finally:
-        server.shutdown()

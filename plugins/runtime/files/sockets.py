@@ -104,46 +104,43 @@ class KernelTimeoutSocket(socket.socket):
         self.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(self._kernel_timeout or 0))
         self._snd = self._kernel_timeout
 
-    # A blocking call that ran out of time fails with EAGAIN: report it as Python would.
+    def _timed_out(self, error: BlockingIOError) -> OSError:
+        """A blocking call that ran out of the kernel's time fails with EAGAIN: reported as
+        Python reports its own timeouts. Without a kernel timeout (non-blocking mode) the
+        EAGAIN is the caller's. Runs only on that error, never on the happy path."""
+        return error if self._kernel_timeout is None else TimeoutError("timed out")
+
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
         if self._rcv != self._kernel_timeout:
             self._sync_rcv()
         try:
             return _recv_into(self, buffer, nbytes, flags)
-        except BlockingIOError:
-            if self._kernel_timeout is None:
-                raise
-            raise TimeoutError("timed out") from None
+        except BlockingIOError as error:
+            raise self._timed_out(error) from None
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         if self._rcv != self._kernel_timeout:
             self._sync_rcv()
         try:
             return _recv(self, bufsize, flags)
-        except BlockingIOError:
-            if self._kernel_timeout is None:
-                raise
-            raise TimeoutError("timed out") from None
+        except BlockingIOError as error:
+            raise self._timed_out(error) from None
 
     def sendall(self, data: Any, flags: int = 0) -> None:
         if self._snd != self._kernel_timeout:
             self._sync_snd()
         try:
             _sendall(self, data, flags)
-        except BlockingIOError:
-            if self._kernel_timeout is None:
-                raise
-            raise TimeoutError("timed out") from None
+        except BlockingIOError as error:
+            raise self._timed_out(error) from None
 
     def send(self, data: Any, flags: int = 0) -> int:
         if self._snd != self._kernel_timeout:
             self._sync_snd()
         try:
             return _send(self, data, flags)
-        except BlockingIOError:
-            if self._kernel_timeout is None:
-                raise
-            raise TimeoutError("timed out") from None
+        except BlockingIOError as error:
+            raise self._timed_out(error) from None
 
 
 # The classes keep urllib3's names: they appear in error messages ("HTTPConnectionPool(host=...):
