@@ -4,7 +4,8 @@ Two checks cost more than the stages they guard and decide nothing the build nee
 writing: the spec validation of the patched document, and the syntax check of the generated
 Python (what black's parser would have refused). The child is forked before the patches run,
 readies its validator while the parent patches, validates while the parent builds the IR and
-renders, then parses the rendered files while the parent stages them. The parent waits for
+renders, then parses the generated Python files as each plugin emits them (the models while
+the parent renders the docs), and the last ones while the parent stages them. The parent waits for
 both answers before any file is renamed into place, so an error still leaves the old output
 exactly as it was. Without `fork` (Windows), both run in-process, in the same order.
 """
@@ -12,17 +13,21 @@ exactly as it was. Without `fork` (Windows), both run in-process, in the same or
 from __future__ import annotations
 
 import multiprocessing
+from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic
-from .format import first_syntax_error
+from .format import syntax_errors
 from .validate import spec_diagnostics
 
 
 class BackgroundChecks:
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        """`cache_dir`: where the validator remembers its words for bad defaults."""
+        self._cache_dir = cache_dir
         self._validation: list[Diagnostic] | None = None
-        self._syntax: tuple[str, str] | None | bool = False  # False: not answered yet
+        self._syntax: list[tuple[str, str]] | None = None  # None: not answered yet
+        self._local_errors: list[tuple[str, str]] = []  # without a child: found in-process
         self._process: Any = None
         self._sender: Any = None
         if "fork" not in multiprocessing.get_all_start_methods():
@@ -30,7 +35,7 @@ class BackgroundChecks:
         context = multiprocessing.get_context("fork")
         inbox, self._to_child = context.Pipe(duplex=False)
         self._from_child, outbox = context.Pipe(duplex=False)
-        self._process = context.Process(target=_child, args=(inbox, outbox, (self._to_child, self._from_child)),
+        self._process = context.Process(target=_child, args=(inbox, outbox, (self._to_child, self._from_child), cache_dir),
                                         daemon=True)
         self._process.start()
         inbox.close()
@@ -38,14 +43,19 @@ class BackgroundChecks:
 
     def submit_document(self, document: dict[str, Any]) -> None:
         if self._process is None:
-            self._validation = spec_diagnostics(document)
+            from .spec_check import DefaultMessages
+
+            self._validation = spec_diagnostics(document, DefaultMessages(self._cache_dir))
         else:
             self._send(document)
 
     def submit_sources(self, sources: dict[str, str]) -> None:
-        """Python files to parse; the answer is `syntax_error()`."""
+        """Python files to parse, in as many batches as the build likes; `syntax_error()`
+        answers for all of them."""
+        if not sources:
+            return
         if self._process is None:
-            self._syntax = first_syntax_error(sources)
+            self._local_errors.extend(syntax_errors(sources))
         else:
             self._send(sources)
 
@@ -82,15 +92,22 @@ class BackgroundChecks:
                 Diagnostic("", "the spec validator stopped without an answer")]
         return self._validation
 
-    def syntax_error(self) -> tuple[str, str] | None:
-        """(path, message) of the first generated file that does not parse, or None."""
+    def syntax_error(self, among: Any = None) -> tuple[str, str] | None:
+        """(path, message) of the first submitted file that does not parse, or None; with
+        `among` (paths), only those count (a file a finalize hook dropped does not). Ends
+        the submissions."""
         self.validation()  # answers come in order
-        if self._syntax is False:
-            answer = self._receive()
-            if answer is None:  # the child died: parse here rather than trust nothing
-                raise RuntimeError("the background checks stopped without an answer")
-            self._syntax = (str(answer[0]), str(answer[1])) if answer else None
-        return self._syntax if isinstance(self._syntax, tuple) else None
+        if self._syntax is None:
+            if self._process is None:
+                self._syntax = self._local_errors
+            else:
+                self._send(None)  # no more sources
+                answer = self._receive()
+                if not isinstance(answer, list):  # the child died: trust nothing
+                    raise RuntimeError("the background checks stopped without an answer")
+                self._syntax = [(str(path), str(message)) for path, message in answer]
+        errors = sorted(e for e in self._syntax if among is None or e[0] in among)
+        return errors[0] if errors else None
 
     def close(self) -> None:
         """Ends the child, whatever it was given (a build can stop at any stage)."""
@@ -107,25 +124,27 @@ class BackgroundChecks:
         self._process = None
 
 
-def _child(inbox: Any, outbox: Any, parent_ends: tuple[Any, ...]) -> None:
+def _child(inbox: Any, outbox: Any, parent_ends: tuple[Any, ...], cache_dir: Path | None) -> None:
     from .spec_check import prepare
 
     for end in parent_ends:  # the fork copied them: without this, the inbox never sees EOF
         end.close()
 
-    prepare()  # the slow part of the fast path, while the parent patches
+    defaults = prepare(cache_dir)  # the slow part of the fast path, while the parent patches
     try:
         document = inbox.recv()
     except (EOFError, OSError):
         return  # the build stopped before validation
     items: list[Diagnostic] = []
     try:
-        items = spec_diagnostics(document)
+        items = spec_diagnostics(document, defaults)
     except BaseException as exc:  # one clear line, as the in-process validator would give
         items = [Diagnostic("", f"the spec validator failed: {type(exc).__name__}: {str(exc)[:200]}")]
     try:
         outbox.send(items)
-        sources = inbox.recv()
-        outbox.send(first_syntax_error(sources) or ())
+        errors: list[tuple[str, str]] = []
+        while (sources := inbox.recv()) is not None:
+            errors.extend(syntax_errors(sources))
+        outbox.send(errors)
     except (EOFError, OSError):
         return  # the build ended without waiting for this answer

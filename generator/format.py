@@ -67,15 +67,22 @@ class FormatError(Exception):
         self.path = path
 
 
-def first_syntax_error(files: dict[str, str]) -> tuple[str, str] | None:
-    """(path, message) of the first file that does not parse; None when all do."""
+def syntax_errors(files: dict[str, str]) -> list[tuple[str, str]]:
+    """(path, message) of each file that does not parse, in path order."""
+    errors = []
     for path, source in sorted(files.items()):
         try:
             ast.parse(source, filename=path)
         except (SyntaxError, ValueError) as exc:
             line = getattr(exc, "lineno", None)
-            return path, f"line {line}: {exc.msg if isinstance(exc, SyntaxError) else exc}"
-    return None
+            errors.append((path, f"line {line}: {exc.msg if isinstance(exc, SyntaxError) else exc}"))
+    return errors
+
+
+def first_syntax_error(files: dict[str, str]) -> tuple[str, str] | None:
+    """(path, message) of the first file that does not parse; None when all do."""
+    errors = syntax_errors(files)
+    return errors[0] if errors else None
 
 
 class ParsedCache:

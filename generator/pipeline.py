@@ -110,7 +110,7 @@ class Build:
         self.timer = _Timer()
         self._syntax_pending = False
         self._parsed: Any = None  # format.ParsedCache, set by render()
-        self._to_parse: dict[str, str] = {}
+        self._to_parse: dict[str, str] | None = None  # the files that skip black, once rendered
         self._validation_done = False
         self.checks: BackgroundChecks | None = None
 
@@ -146,7 +146,9 @@ class Build:
         from .validate import check_local, check_refs
 
         document = loaded.document
-        checks = BackgroundChecks()  # forks now: the child readies its validator while we patch
+        from .config import default_cache_dir
+
+        checks = BackgroundChecks(self.config.cache_dir or default_cache_dir())  # forks now: the child readies its validator while we patch
         try:
             check_local(document, self.context.diagnostics)  # patches need a sound structure to work on
             self._call("cvatgen_patch_schema", schema=document, context=self.context)
@@ -189,7 +191,7 @@ class Build:
             return
         try:
             self._wait_for_validation(checks)
-            error = checks.syntax_error() if self._syntax_pending else None
+            error = checks.syntax_error(among=self._to_parse or {}) if self._syntax_pending else None
         finally:
             self.close_checks()
         self.timer.lap("checks (waited)")
@@ -197,7 +199,7 @@ class Build:
             from .format import FormatError
 
             raise _invalid_code(FormatError(*error))
-        if self._syntax_pending:
+        if self._syntax_pending and self._to_parse is not None:
             self._parsed.remember(self._to_parse)
 
     def _wait_for_validation(self, checks: BackgroundChecks) -> None:
@@ -260,6 +262,7 @@ class Build:
     def render(self, ir: IR) -> dict[str, bytes]:
         from .context import OutputFile
         from .format import FormatError, Formatter, ParsedCache, check_syntax
+        from .plugin_host import call_hook
         from .render import Renderer
 
         dirs = [Path(d) for d in self.config.template_dirs]
@@ -268,9 +271,26 @@ class Build:
         from .config import default_cache_dir
 
         self.context.renderer = Renderer(dirs, self.config.cache_dir or default_cache_dir())
+        # What black would have refused must not be written either. The files that skip black
+        # are parsed in the background process when there is one, handed over as each plugin
+        # emits them (answered before anything is renamed into place).
+        self._parsed = parsed = ParsedCache(self.config.cache_dir)
+        checks = self.checks
+        handed_over: dict[str, str] = {}
+
+        def hand_over(batch: list[OutputFile]) -> None:
+            sources = {f.path: f.content for f in batch if self._skips_black(f) and handed_over.get(f.path) != f.content}
+            handed_over.update(sources)
+            if checks is not None:
+                checks.submit_sources(parsed.unparsed(sources))
+                self._syntax_pending = True
+
         files: list[OutputFile] = []
         owners: dict[str, str] = {}
-        for name, emitted in self._call("cvatgen_emit_files", ir=ir, context=self.context):
+        for name, function, argnames in self.host.impls("cvatgen_emit_files", self.config.plugin_order):
+            values = {"ir": ir, "context": self.context}
+            emitted = call_hook(name, "cvatgen_emit_files", function, {a: values[a] for a in argnames})
+            batch: list[OutputFile] = []
             for item in emitted or []:
                 if not isinstance(item, OutputFile):
                     raise BuildError(Diagnostic("", f"plugin {name!r} emitted {type(item).__name__}, not OutputFile",
@@ -279,39 +299,35 @@ class Build:
                     raise BuildError(Diagnostic("", f"plugins {owners[item.path]!r} and {name!r} both emit {item.path}",
                                                 source="plugins"), exit_code=EXIT_PLUGIN)
                 owners[item.path] = name
-                files.append(item if item.plugin else dataclasses.replace(item, plugin=name))
+                batch.append(item if item.plugin else dataclasses.replace(item, plugin=name))
+            files.extend(batch)
+            hand_over(batch)
         self._call("cvatgen_finalize", files=files, ir=ir, context=self.context)
         self.context.diagnostics.raise_if_errors()
+        hand_over(files)  # what a finalize hook added or changed
         self.timer.lap("render")
-        to_format: dict[str, str] = {}
-        to_check: dict[str, str] = {}
-        for f in files:
-            if not (f.is_python and f.format_python and isinstance(f.content, str)):
-                continue
-            declared = getattr(f.content, "black_formatted", False)
-            if self.config.format and (self.config.format_all or not declared):
-                to_format[f.path] = f.content
-            else:
-                to_check[f.path] = f.content
+        to_format = {f.path: f.content for f in files if f.is_python and f.format_python
+                     and isinstance(f.content, str) and not self._skips_black(f)}
+        self._to_parse = {f.path: f.content for f in files if self._skips_black(f)}
         formatter = Formatter(self.config.cache_dir, self.config.jobs)
-        # what black would have refused must not be written either: parsed in the background
-        # process when there is one (answered before anything is renamed into place)
-        checks = self.checks
-        self._parsed = ParsedCache(self.config.cache_dir)
-        self._to_parse = to_check
         try:
-            if checks is not None:
-                checks.submit_sources(self._parsed.unparsed(to_check))
-                self._syntax_pending = True
-            else:
-                check_syntax(self._parsed.unparsed(to_check))
-                self._parsed.remember(to_check)
+            if checks is None:
+                check_syntax(parsed.unparsed(self._to_parse))
+                parsed.remember(self._to_parse)
             formatted = formatter.format_all(to_format)
         except FormatError as exc:
             raise _invalid_code(exc) from None
         self.timer.lap("format")
         self.context.extras["format_cache"] = {"hits": formatter.hits, "misses": formatter.misses}
         return {f.path: as_bytes(formatted.get(f.path, f.content)) for f in files}
+
+    def _skips_black(self, file: OutputFile) -> bool:
+        """Python that is written as emitted (its template declares black's layout), so only
+        parsed; the rest of the Python goes through black, whose parser checks it."""
+        if not (file.is_python and file.format_python and isinstance(file.content, str)):
+            return False
+        declared = getattr(file.content, "black_formatted", False)
+        return not (self.config.format and (self.config.format_all or not declared))
 
 
 def _invalid_code(exc: Exception) -> BuildError:

@@ -489,8 +489,68 @@ def _default_messages(schema: dict[str, Any], value: Any, document: dict[str, An
     return [str(error.message) for error in validator.iter_errors(value)]
 
 
-def fast_verdict(document: dict[str, Any]) -> Verdict:
-    """The fast checks; `valid` False means: run openapi-spec-validator for the report."""
+class DefaultMessages:
+    """The reference validator's words for each bad default, remembered in the cache folder.
+
+    Wording them means importing openapi-schema-validator and jsonschema: about 0.2 s, more
+    than the whole fast verdict, for the same few defaults that every CVAT release ships. The
+    words depend only on the schema object and the value when the schema holds no `$ref`, so
+    those are keyed by their JSON (and by the validators' versions, in the file name); a
+    schema with a `$ref` is worded afresh each time.
+    """
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.path: Path | None = None
+        self.known: dict[str, list[str]] = {}
+        self.added = False
+        if cache_dir is None:
+            return
+        try:
+            from importlib.metadata import version
+
+            tools = f"{version('openapi-schema-validator')}-{version('jsonschema')}"
+        except Exception:  # noqa: BLE001 - not installed as distributions: no memory, still correct
+            return
+        self.path = Path(cache_dir) / "spec-check" / f"default-messages-{re.sub(r'[^0-9A-Za-z.]', '_', tools)}.json"
+        try:
+            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(loaded, dict):
+            self.known = {key: words for key, words in loaded.items()
+                          if isinstance(words, list) and all(isinstance(w, str) for w in words)}
+
+    def messages(self, schema: dict[str, Any], value: Any, document: dict[str, Any]) -> list[str]:
+        if _holds_ref(schema):
+            return _default_messages(schema, value, document)
+        key = hashlib.sha256(json.dumps([schema, value], sort_keys=True, default=repr).encode()).hexdigest()
+        if key not in self.known:
+            self.known[key] = _default_messages(schema, value, document)
+            self.added = True
+        return self.known[key]
+
+    def save(self) -> None:
+        """Best effort: a read-only or missing cache folder only costs the next build time."""
+        if self.path is None or not self.added:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(self.known, sort_keys=True), encoding="utf-8")
+            temporary.replace(self.path)
+            self.added = False
+        except OSError:
+            pass
+
+    @property
+    def empty(self) -> bool:
+        return not self.known
+
+
+def fast_verdict(document: dict[str, Any], defaults: DefaultMessages | None = None) -> Verdict:
+    """The fast checks; `valid` False means: run openapi-spec-validator for the report.
+    `defaults` remembers the words for bad defaults between builds."""
+    defaults = defaults or DefaultMessages(None)
     try:
         validate, check_schema = compiled_validator("document"), compiled_validator("schema")
         if validate is None or check_schema is None:
@@ -511,7 +571,7 @@ def fast_verdict(document: dict[str, Any]) -> Verdict:
     seen: set[tuple[str, str]] = set()
     for where, schema, value in walker.bad_defaults:
         try:
-            messages = _default_messages(schema, value, document)
+            messages = defaults.messages(schema, value, document)
         except Exception as exc:  # the reference validator could not judge it either
             return Verdict(False, reason=f"default at {json_pointer(*where)}: {exc}")
         for message in messages:
@@ -523,17 +583,21 @@ def fast_verdict(document: dict[str, Any]) -> Verdict:
             seen.add((pointer, message))
             warnings.append(Diagnostic(pointer, f"a default value does not satisfy its schema: {message}",
                                        severity="warning"))
+    defaults.save()
     return Verdict(True, warnings)
 
 
-def prepare() -> None:
+def prepare(cache_dir: Path | None = None) -> DefaultMessages:
     """Everything `fast_verdict` needs that does not depend on the document, done ahead (in the
-    background process, while the parent patches): the compiled metaschema, and the modules
-    that word the warnings of bad defaults (CVAT schemas have some)."""
+    background process, while the parent patches): the compiled metaschema, the remembered
+    words for bad defaults, and, when none are remembered yet, the modules that word them."""
+    defaults = DefaultMessages(cache_dir)
     try:
         compiled_validator("document")
         compiled_validator("schema")
-        import openapi_schema_validator  # noqa: F401
-        import referencing.jsonschema  # noqa: F401
+        if defaults.empty:
+            import openapi_schema_validator  # noqa: F401
+            import referencing.jsonschema  # noqa: F401
     except Exception:  # noqa: S110 - fast_verdict tries again, and falls back on failure
         pass
+    return defaults

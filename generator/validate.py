@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import BuildError, Diagnostic, DiagnosticSink, json_pointer
+
+if TYPE_CHECKING:
+    from .spec_check import DefaultMessages
 
 MAX_DEPTH = 200
 _PATH_TEMPLATE = re.compile(r"^/[^{}]*(\{[^{}/]+\}[^{}]*)*$")
@@ -254,13 +257,13 @@ def check_local(document: dict[str, Any], sink: DiagnosticSink) -> None:
         raise BuildError(sink.errors)
 
 
-def spec_diagnostics(document: dict[str, Any]) -> list[Diagnostic]:
+def spec_diagnostics(document: dict[str, Any], defaults: DefaultMessages | None = None) -> list[Diagnostic]:
     """openapi-spec-validator's findings: the fast verdict when it has nothing to report
     beyond bad defaults (`spec_check`), else openapi-spec-validator itself, for its located
     messages."""
     from .spec_check import fast_verdict
 
-    verdict = fast_verdict(document)
+    verdict = fast_verdict(document, defaults)
     if verdict.valid:
         return verdict.warnings
     sink = DiagnosticSink()
