@@ -16,11 +16,10 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
-import sqlite3
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -246,6 +245,8 @@ class ChunkCache:
     """raw statement text -> formatted text, in one SQLite file (safe across processes)."""
 
     def __init__(self, folder: Path) -> None:
+        import sqlite3  # here: a build whose files all skip black never opens the cache
+
         self.path = folder / "chunks.sqlite3"
         self.available = True
         try:
@@ -256,7 +257,9 @@ class ChunkCache:
         except (OSError, sqlite3.Error):
             self.available = False  # a cache that can't be used only costs time
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> Any:
+        import sqlite3
+
         return sqlite3.connect(self.path, timeout=30)
 
     def get_many(self, keys: list[str]) -> dict[str, str]:
@@ -269,7 +272,7 @@ class ChunkCache:
                     batch = keys[start:start + 500]
                     marks = ",".join("?" * len(batch))
                     found.update(db.execute(f"SELECT key, value FROM chunks WHERE key IN ({marks})", batch))
-        except sqlite3.Error:
+        except _sqlite_error():
             return {}
         return found
 
@@ -280,8 +283,14 @@ class ChunkCache:
             with closing(self._connect()) as db:
                 db.executemany("INSERT OR REPLACE INTO chunks (key, value) VALUES (?, ?)", items.items())
                 db.commit()
-        except sqlite3.Error:
+        except _sqlite_error():
             pass
+
+
+def _sqlite_error() -> type[Exception]:
+    import sqlite3
+
+    return sqlite3.Error
 
 
 # ---------------------------------------------------------------------------------------
@@ -301,10 +310,18 @@ class _Plan:
 
 class Formatter:
     def __init__(self, cache_dir: Path | None, jobs: int = 0) -> None:
-        self.cache = ChunkCache((cache_dir or default_cache_dir()) / "black")
+        self.cache_dir = cache_dir
+        self._cache: ChunkCache | None = None
         self.jobs = jobs or (os.cpu_count() or 1)
         self.hits = 0
         self.misses = 0
+
+    @property
+    def cache(self) -> ChunkCache:
+        """Opened on first use: most rebuilds send nothing to black."""
+        if self._cache is None:
+            self._cache = ChunkCache((self.cache_dir or default_cache_dir()) / "black")
+        return self._cache
 
     def format_all(self, files: dict[str, str]) -> dict[str, str]:
         """Format {path: source}; raises FormatError naming the first file that isn't Python."""
@@ -381,6 +398,8 @@ class Formatter:
 
         context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
         out: list[str] = [""] * len(sources)
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
             futures = [(bucket, pool.submit(_format_many, [sources[i] for i in bucket])) for bucket in buckets[1:]]
             for index in buckets[0]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import metadata
 from typing import Any
 
 import pluggy
@@ -134,10 +133,10 @@ def hookspecs_names() -> list[str]:
 def load_plugins(disable: Iterable[str] = (), extra: Iterable[tuple[str, Any]] = ()) -> PluginHost:
     host = PluginHost()
     disabled = set(disable)
-    entry_points = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: (ep.name, ep.value))
-    for ep in entry_points:
-        dist = getattr(ep, "dist", None)
-        source = f"entry point {ep.value} ({dist.name if dist else 'unknown'} {dist.version if dist else ''})".strip()
+    from .entry_points import entry_points
+
+    for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda ep: (ep.name, ep.value)):
+        source = f"entry point {ep.value} ({ep.dist_name or 'unknown'} {ep.dist_version})".strip()
         if ep.name in disabled:
             host.register(ep.name, None, source, disabled=True)
             continue

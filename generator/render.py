@@ -7,6 +7,7 @@ through a filter here: `doc` (docstring body), `lit` (Python literal), `comment`
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -14,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 
-from .naming import comment_text, docstring_body, py_literal
+from .format import LINE_LENGTH
+from .naming import clean_text, comment_text, docstring_body, py_literal
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 # A template whose source starts with this Jinja comment declares that what it renders is
@@ -70,8 +72,14 @@ def markdown_text(text: object, limit: int = 4000) -> str:
     table pipes and stray backticks are backslash-escaped; a line can't start a heading,
     admonition, fence, rule or setext underline. `Code spans` and simple emphasis and lists
     (`*`, `-`, `1.`) keep working, because CVAT's descriptions use them."""
-    from .naming import clean_text
+    if isinstance(text, str):
+        return _markdown_text(text, limit)
+    return _markdown_text.__wrapped__(text, limit)
 
+
+@functools.lru_cache(maxsize=8192)
+def _markdown_text(text: object, limit: int) -> str:
+    """The text of `markdown_text`, remembered per str (descriptions repeat)."""
     lines = []
     for line in clean_text(text, limit).split("\n"):
         indent = line[: len(line) - len(line.lstrip())]
@@ -90,8 +98,14 @@ def markdown_text(text: object, limit: int = 4000) -> str:
 
 def markdown_cell(text: object, limit: int = 500) -> str:
     """One table cell (or heading, or list item): a single line, pipes escaped, inert."""
-    from .naming import clean_text
+    if isinstance(text, str):  # the same descriptions fill many tables: remembered
+        return _markdown_cell(text, limit)
+    return _markdown_cell.__wrapped__(text, limit)
 
+
+@functools.lru_cache(maxsize=8192)
+def _markdown_cell(text: object, limit: int) -> str:
+    """The text of `markdown_cell`."""
     value = " ".join(clean_text(text, limit).split())
     escaped = _escape_segmented(value)
     if value[:1] in _BLOCK_STARTS and escaped.startswith(value[0]):
@@ -103,8 +117,6 @@ def _collection(values: list[str], open_: str, close: str, prefix: int, indent: 
     """Lay out a literal the way black would, so that black has nothing to re-split
     (re-splitting is what makes black slow): one line when it fits in LINE_LENGTH,
     otherwise one item per line with a trailing comma."""
-    from .format import LINE_LENGTH
-
     one_line = open_ + (single or ", ".join(values)) + close
     if prefix + len(one_line) <= LINE_LENGTH or not values:
         return one_line
@@ -120,8 +132,6 @@ def layout_brackets(
     it fits, else one item per line with a trailing comma (black keeps that layout), an item
     that is itself too long wrapped as black wraps it. `opening` holds the indentation of
     its line; `trailer` follows `closing` (`,` or `:`)."""
-    from .format import LINE_LENGTH
-
     one_line = opening + ", ".join(items) + ("," if is_tuple and len(items) == 1 else "") + closing + trailer
     if len(one_line) <= LINE_LENGTH or not items:
         return one_line
@@ -131,8 +141,6 @@ def layout_brackets(
 
 def wrap_item(item: str, indent: int) -> str:
     """One item of an exploded list, at `indent`, wrapped when it is too long."""
-    from .format import LINE_LENGTH
-
     pad = " " * indent
     if len(pad) + len(item) + 1 <= LINE_LENGTH:
         return pad + item
@@ -163,27 +171,29 @@ def _split_call(item: str) -> tuple[str, list[str]] | None:
         return None
     if not isinstance(node, ast.Call):
         return None
-    args = [ast.get_source_segment(item, a) or "" for a in node.args]
-    args += [f"{k.arg}={ast.get_source_segment(item, k.value)}" for k in node.keywords]
+    if "\n" in item:
+        def segment(part: ast.expr) -> str:
+            return ast.get_source_segment(item, part) or ""
+    else:  # one line: ast's offsets count UTF-8 bytes; get_source_segment re-splits every call
+        encoded = item.encode("utf-8")
+
+        def segment(part: ast.expr) -> str:
+            return encoded[part.col_offset:part.end_col_offset].decode("utf-8")
+    args = [segment(a) for a in node.args]
+    args += [f"{k.arg}={segment(k.value)}" for k in node.keywords]
     return name, args
 
 
 def set_literal(items: object, prefix: int = 0, indent: int = 0) -> str:
-    from .naming import py_literal
-
     return _collection([py_literal(v) for v in items], "{", "}", prefix, indent)  # type: ignore[attr-defined]
 
 
 def tuple_literal(items: object, prefix: int = 0, indent: int = 0) -> str:
-    from .naming import py_literal
-
     values = [py_literal(v) for v in items]  # type: ignore[attr-defined]
     return _collection(values, "(", ")", prefix, indent, f"{values[0]}," if len(values) == 1 else "")
 
 
 def dict_literal(pairs: object, prefix: int = 0, indent: int = 0) -> str:
-    from .naming import py_literal
-
     values = [f"{py_literal(k)}: {py_literal(v)}" for k, v in pairs]  # type: ignore[attr-defined]
     return _collection(values, "{", "}", prefix, indent)
 
@@ -193,8 +203,6 @@ def docstring_end(text: str, indent: int = 0, multiline: bool = False) -> str:
     line of their own when the docstring has more than one line and its last line, indented,
     would pass the line length with the quotes. `indent` is the docstring's indentation;
     `multiline` says the docstring has lines before `text` even if `text` has none."""
-    from .format import LINE_LENGTH
-
     last = text.rsplit("\n", 1)[-1].rstrip()
     length = len(last) if "\n" in text else indent + len(last)
     if (multiline or "\n" in text) and length + 3 > LINE_LENGTH:

@@ -505,12 +505,12 @@ class DefaultMessages:
         self.added = False
         if cache_dir is None:
             return
-        try:
-            from importlib.metadata import version
+        from .entry_points import distribution_version
 
-            tools = f"{version('openapi-schema-validator')}-{version('jsonschema')}"
-        except Exception:  # noqa: BLE001 - not installed as distributions: no memory, still correct
+        versions = [distribution_version(name) for name in ("openapi-schema-validator", "jsonschema")]
+        if not all(versions):  # not installed as distributions: no memory, still correct
             return
+        tools = "-".join(versions)
         self.path = Path(cache_dir) / "spec-check" / f"default-messages-{re.sub(r'[^0-9A-Za-z.]', '_', tools)}.json"
         try:
             loaded = json.loads(self.path.read_text(encoding="utf-8"))

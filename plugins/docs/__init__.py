@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,16 +59,16 @@ def _page_names(names: list[str]) -> dict[str, str]:
     return pages
 
 
+_BACKTICK_RUN = re.compile("`+")
+
+
 def code_span(text: str) -> str:
     """Any string as one inline code span (CommonMark rules: a fence longer than any run of
     backticks inside, padded when the text starts or ends with a backtick)."""
     value = " ".join(str(text).splitlines())  # \r, \u2028... end a Markdown line too
     if not value:
         return '`""`'
-    longest = run = 0
-    for char in value:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
+    longest = max(map(len, _BACKTICK_RUN.findall(value)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if value.startswith("`") or value.endswith("`") or (value.startswith(" ") and value.endswith(" ")) else ""
     return f"{fence}{pad}{value}{pad}{fence}"
@@ -320,20 +321,33 @@ def _example_call(target: str, args: list[str], prefix: str, width: int) -> str:
     per line (nested calls alike), so a model with many required fields stays readable.
     Only the layout changes: every leaf is the expression's own text."""
     source = f"{target}({', '.join(args)})"
+    if "\n" in source:  # never expected (literals are one line): keep the flat layout
+        return _call_text(target, args, prefix)
     try:
         tree = ast.parse(source, mode="eval").body
     except (SyntaxError, RecursionError, ValueError):  # never expected: keep the flat layout
         return _call_text(target, args, prefix)
-    lines = _wrap(tree, source, 0, len(prefix), width)
+    lines = _wrap(tree, _Segments(source), 0, len(prefix), width)
     return prefix + "\n".join(lines)
 
 
-def _wrap(node: ast.expr, source: str, indent: int, used: int, width: int) -> list[str]:
+class _Segments:
+    """A one-line source's text per node. (ast's offsets count UTF-8 bytes, and
+    `ast.get_source_segment` splits the whole source into lines on every call.)"""
+
+    def __init__(self, source: str) -> None:
+        self.encoded = source.encode("utf-8")
+
+    def __call__(self, node: ast.expr) -> str:
+        return self.encoded[node.col_offset:node.end_col_offset].decode("utf-8")
+
+
+def _wrap(node: ast.expr, segment: _Segments, indent: int, used: int, width: int) -> list[str]:
     """Lines of `node` starting at column `indent + used`; later lines carry their own
     indentation (relative to the example's call)."""
-    text = ast.get_source_segment(source, node) or ""
+    text = segment(node)
     if isinstance(node, ast.Call) and (node.args or node.keywords):
-        opener, closer = (ast.get_source_segment(source, node.func) or "") + "(", ")"
+        opener, closer = segment(node.func) + "(", ")"
         items = [("", a) for a in node.args] + [(f"{k.arg}=", k.value) for k in node.keywords]
     elif isinstance(node, ast.List) and node.elts:
         opener, closer, items = "[", "]", [("", e) for e in node.elts]
@@ -346,7 +360,7 @@ def _wrap(node: ast.expr, source: str, indent: int, used: int, width: int) -> li
         return [opener, " " * (indent + 4) + inner, " " * indent + closer]
     lines = [opener]
     for label, value in items:
-        sub = _wrap(value, source, indent + 4, len(label) + 1, width)
+        sub = _wrap(value, segment, indent + 4, len(label) + 1, width)
         sub[0] = " " * (indent + 4) + label + sub[0]
         sub[-1] += ","
         lines += sub

@@ -204,3 +204,51 @@ def test_random_mutations_never_pass_what_the_reference_rejects(data: st.DataObj
     except Exception:
         return
     assert_agrees(document)
+
+
+def _bad_defaults_document(with_ref: bool = False) -> dict[str, Any]:
+    """A valid document with one default that breaks its schema (and, `with_ref`, one whose
+    schema reaches another through `$ref`)."""
+    schema: dict[str, Any] = {"type": "integer", "default": "seven"}
+    components: dict[str, Any] = {"schemas": {"Thing": {"type": "object", "properties": {"n": schema}}}}
+    if with_ref:
+        components["schemas"]["Count"] = {"type": "integer"}
+        components["schemas"]["Thing"]["properties"]["m"] = {"allOf": [{"$ref": "#/components/schemas/Count"}],
+                                                               "default": "eight"}
+    return {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "components": components}
+
+
+def test_the_words_for_bad_defaults_are_remembered(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reference validator words them once; later builds read the words from the cache
+    folder, without importing it (about 0.2 s)."""
+    from cvat_gen import spec_check
+    from cvat_gen.spec_check import DefaultMessages
+
+    first = fast_verdict(_bad_defaults_document(), DefaultMessages(tmp_path))
+    assert first.valid and [w.message for w in first.warnings]
+    assert list((tmp_path / "spec-check").glob("default-messages-*.json"))
+
+    def fail(*args: Any) -> list[str]:
+        raise AssertionError("worded again")
+
+    monkeypatch.setattr(spec_check, "_default_messages", fail)
+    again = fast_verdict(_bad_defaults_document(), DefaultMessages(tmp_path))
+    assert [w.format() for w in again.warnings] == [w.format() for w in first.warnings]
+    assert DefaultMessages(tmp_path).empty is False
+    # a schema holding a $ref is worded afresh each time: its words depend on the document
+    document = _bad_defaults_document(with_ref=True)
+    with pytest.raises(AssertionError, match="worded again"):
+        DefaultMessages(tmp_path).messages(document["components"]["schemas"]["Thing"]["properties"]["m"],
+                                           "eight", document)
+
+
+def test_a_broken_memory_of_words_is_ignored(tmp_path: Any) -> None:
+    from cvat_gen.spec_check import DefaultMessages
+
+    expected = [w.format() for w in fast_verdict(_bad_defaults_document()).warnings]
+    fast_verdict(_bad_defaults_document(), DefaultMessages(tmp_path))
+    (memory,) = (tmp_path / "spec-check").glob("default-messages-*.json")
+    for broken in ("{not json", '["a list"]', '{"key": [1, 2]}'):
+        memory.write_text(broken, encoding="utf-8")
+        assert [w.format() for w in fast_verdict(_bad_defaults_document(), DefaultMessages(tmp_path)).warnings] \
+            == expected
