@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic
-from .format import syntax_errors
+from .syntax import SyntaxJob, SyntaxReport, check
 from .validate import spec_diagnostics
 
 
@@ -26,8 +26,8 @@ class BackgroundChecks:
         """`cache_dir`: where the validator remembers its words for bad defaults."""
         self._cache_dir = cache_dir
         self._validation: list[Diagnostic] | None = None
-        self._syntax: list[tuple[str, str]] | None = None  # None: not answered yet
-        self._local_errors: list[tuple[str, str]] = []  # without a child: found in-process
+        self._syntax: SyntaxReport | None = None  # None: not answered yet
+        self._local = SyntaxReport()  # without a child: found in-process
         self._process: Any = None
         self._sender: Any = None
         if "fork" not in multiprocessing.get_all_start_methods():
@@ -49,15 +49,15 @@ class BackgroundChecks:
         else:
             self._send(document)
 
-    def submit_sources(self, sources: dict[str, str]) -> None:
-        """Python files to parse, in as many batches as the build likes; `syntax_error()`
-        answers for all of them."""
-        if not sources:
+    def submit_sources(self, jobs: dict[str, SyntaxJob]) -> None:
+        """Python to parse (`syntax.ParsedCache.jobs`), in as many batches as the build likes;
+        `syntax_report()` answers for all of them."""
+        if not jobs:
             return
         if self._process is None:
-            self._local_errors.extend(syntax_errors(sources))
+            self._local.extend(check(jobs))
         else:
-            self._send(sources)
+            self._send(jobs)
 
     def _send(self, message: Any) -> None:
         """Hand a message over without waiting: a pipe holds 64 KiB, and the child reads only
@@ -92,21 +92,24 @@ class BackgroundChecks:
                 Diagnostic("", "the spec validator stopped without an answer")]
         return self._validation
 
-    def syntax_error(self, among: Any = None) -> tuple[str, str] | None:
-        """(path, message) of the first submitted file that does not parse, or None; with
-        `among` (paths), only those count (a file a finalize hook dropped does not). Ends
-        the submissions."""
+    def syntax_report(self) -> SyntaxReport:
+        """What the parser found in everything submitted (waits; ends the submissions)."""
         self.validation()  # answers come in order
         if self._syntax is None:
             if self._process is None:
-                self._syntax = self._local_errors
+                self._syntax = self._local
             else:
                 self._send(None)  # no more sources
                 answer = self._receive()
-                if not isinstance(answer, list):  # the child died: trust nothing
+                if not isinstance(answer, SyntaxReport):  # the child died: trust nothing
                     raise RuntimeError("the background checks stopped without an answer")
-                self._syntax = [(str(path), str(message)) for path, message in answer]
-        errors = sorted(e for e in self._syntax if among is None or e[0] in among)
+                self._syntax = answer
+        return self._syntax
+
+    def syntax_error(self, among: Any = None) -> tuple[str, str] | None:
+        """(path, message) of the first submitted file that does not parse, or None; with
+        `among` (paths), only those count (a file a finalize hook dropped does not)."""
+        errors = sorted(e for e in self.syntax_report().errors if among is None or e[0] in among)
         return errors[0] if errors else None
 
     def close(self) -> None:
@@ -142,9 +145,9 @@ def _child(inbox: Any, outbox: Any, parent_ends: tuple[Any, ...], cache_dir: Pat
         items = [Diagnostic("", f"the spec validator failed: {type(exc).__name__}: {str(exc)[:200]}")]
     try:
         outbox.send(items)
-        errors: list[tuple[str, str]] = []
-        while (sources := inbox.recv()) is not None:
-            errors.extend(syntax_errors(sources))
-        outbox.send(errors)
+        report = SyntaxReport()
+        while (jobs := inbox.recv()) is not None:
+            report.extend(check(jobs))
+        outbox.send(report)
     except (EOFError, OSError):
         return  # the build ended without waiting for this answer

@@ -66,69 +66,6 @@ class FormatError(Exception):
         self.path = path
 
 
-def syntax_errors(files: dict[str, str]) -> list[tuple[str, str]]:
-    """(path, message) of each file that does not parse, in path order."""
-    errors = []
-    for path, source in sorted(files.items()):
-        try:
-            ast.parse(source, filename=path)
-        except (SyntaxError, ValueError) as exc:
-            line = getattr(exc, "lineno", None)
-            errors.append((path, f"line {line}: {exc.msg if isinstance(exc, SyntaxError) else exc}"))
-    return errors
-
-
-def first_syntax_error(files: dict[str, str]) -> tuple[str, str] | None:
-    """(path, message) of the first file that does not parse; None when all do."""
-    errors = syntax_errors(files)
-    return errors[0] if errors else None
-
-
-class ParsedCache:
-    """Digests of generated files that parsed, from the last build into this cache dir: a
-    rebuild after a server release parses only the files that changed. A digest covers the
-    interpreter's version too (what parses is the parser's call)."""
-
-    def __init__(self, cache_dir: Path | None) -> None:
-        self.path = (cache_dir or default_cache_dir()) / "syntax" / "parsed.txt"
-        try:
-            self.known = set(self.path.read_text(encoding="ascii").split())
-        except (OSError, UnicodeDecodeError):
-            self.known = set()
-
-    @staticmethod
-    def _digest(source: str) -> str:
-        """A comment on the first line can't change whether a str parses (ast ignores coding
-        cookies in a str), and the generated-file header there names the server release: a
-        release would otherwise make every file new. So that line is left out of the key."""
-        if source.startswith("#"):
-            newline = source.find("\n")
-            source = "#" + (source[newline:] if newline >= 0 else "")
-        return hashlib.sha256(f"{sys.version}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
-
-    def unparsed(self, files: dict[str, str]) -> dict[str, str]:
-        return {path: source for path, source in files.items() if self._digest(source) not in self.known}
-
-    def remember(self, files: dict[str, str]) -> None:
-        """After they all parsed: these files, and no others, are the known ones now."""
-        digests = sorted({self._digest(source) for source in files.values()})
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            temporary.write_text("\n".join(digests) + "\n", encoding="ascii")
-            temporary.replace(self.path)
-        except OSError:
-            pass  # a cache we can't write is only slower
-
-
-def check_syntax(files: dict[str, str]) -> None:
-    """Parse files that skip black: a template bug (or an injection that got past the
-    escaping filters) must stop the build, as black's parser would have stopped it."""
-    error = first_syntax_error(files)
-    if error is not None:
-        raise FormatError(*error)
-
-
 # ---------------------------------------------------------------------------------------
 # statements
 

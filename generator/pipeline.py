@@ -95,7 +95,11 @@ def _generator_fingerprint(config: BuildConfig, host: PluginHost) -> tuple[str, 
 
 
 class Build:
-    def __init__(self, config: BuildConfig, extra_plugins: Iterable[tuple[str, Any]] = ()) -> None:
+    def __init__(self, config: BuildConfig, extra_plugins: Iterable[tuple[str, Any]] = (),
+                 checks: BackgroundChecks | None = None) -> None:
+        """`checks`: the background process, when the caller forked it already (early, while
+        this process is small: a fork of a big process costs the parent a copy of every page
+        it writes afterwards)."""
         from dataclasses import replace
 
         from .context import BuildContext
@@ -109,10 +113,11 @@ class Build:
         self.context = BuildContext(config)
         self.timer = _Timer()
         self._syntax_pending = False
-        self._parsed: Any = None  # format.ParsedCache, set by render()
+        self._parsed: Any = None  # syntax.ParsedCache, set by render()
         self._to_parse: dict[str, str] | None = None  # the files that skip black, once rendered
         self._validation_done = False
         self.checks: BackgroundChecks | None = None
+        self._forked_checks = checks
 
     def _call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         return self.host.call(hook, self.config.plugin_order, **kwargs)
@@ -148,7 +153,9 @@ class Build:
         document = loaded.document
         from .config import default_cache_dir
 
-        checks = BackgroundChecks(self.config.cache_dir or default_cache_dir())  # forks now: the child readies its validator while we patch
+        # the child readies its validator while we patch
+        checks = self._forked_checks or BackgroundChecks(self.config.cache_dir or default_cache_dir())
+        self._forked_checks = None
         try:
             check_local(document, self.context.diagnostics)  # patches need a sound structure to work on
             self._call("cvatgen_patch_schema", schema=document, context=self.context)
@@ -191,16 +198,19 @@ class Build:
             return
         try:
             self._wait_for_validation(checks)
-            error = checks.syntax_error(among=self._to_parse or {}) if self._syntax_pending else None
+            report = checks.syntax_report() if self._syntax_pending else None
         finally:
             self.close_checks()
+        final = self._to_parse or {}
+        errors = sorted(e for e in report.errors if e[0] in final) if report is not None else []
+        error = errors[0] if errors else None
         self.timer.lap("checks (waited)")
         if error is not None:
             from .format import FormatError
 
             raise _invalid_code(FormatError(*error))
-        if self._syntax_pending and self._to_parse is not None:
-            self._parsed.remember(self._to_parse)
+        if report is not None and self._to_parse is not None:
+            self._parsed.remember(self._to_parse, report.whole)
 
     def _wait_for_validation(self, checks: BackgroundChecks) -> None:
         if self._validation_done:
@@ -212,6 +222,9 @@ class Build:
 
     def close_checks(self) -> None:
         """End the background process, answered or not (a build can stop at any stage)."""
+        if self._forked_checks is not None:
+            self._forked_checks.close()
+            self._forked_checks = None
         if self.checks is not None:
             self.checks.close()
             self.checks = None
@@ -261,7 +274,8 @@ class Build:
 
     def render(self, ir: IR) -> dict[str, bytes]:
         from .context import OutputFile
-        from .format import FormatError, Formatter, ParsedCache, check_syntax
+        from .format import FormatError, Formatter
+        from .syntax import ParsedCache, check
         from .plugin_host import call_hook
         from .render import Renderer
 
@@ -282,7 +296,7 @@ class Build:
             sources = {f.path: f.content for f in batch if self._skips_black(f) and handed_over.get(f.path) != f.content}
             handed_over.update(sources)
             if checks is not None:
-                checks.submit_sources(parsed.unparsed(sources))
+                checks.submit_sources(parsed.jobs(sources))
                 self._syntax_pending = True
 
         files: list[OutputFile] = []
@@ -312,8 +326,10 @@ class Build:
         formatter = Formatter(self.config.cache_dir, self.config.jobs)
         try:
             if checks is None:
-                check_syntax(parsed.unparsed(self._to_parse))
-                parsed.remember(self._to_parse)
+                report = check(parsed.jobs(self._to_parse))
+                if report.errors:
+                    raise FormatError(*report.errors[0])
+                parsed.remember(self._to_parse, report.whole)
             formatted = formatter.format_all(to_format)
         except FormatError as exc:
             raise _invalid_code(exc) from None
@@ -345,7 +361,22 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
         if is_up_to_date(config):
             return BuildResult(output=config.output, up_to_date=True,
                                timings={"up-to-date check (quick)": round(time.perf_counter() - started, 4)})
-    build = Build(config, extra_plugins)
+    from .background import BackgroundChecks
+    from .config import default_cache_dir
+
+    checks = BackgroundChecks(config.cache_dir or default_cache_dir())  # forked while this process is small
+    try:
+        build = Build(config, extra_plugins, checks)
+    except BaseException:
+        checks.close()
+        raise
+    try:
+        return _run_build(build, config, check, quick)
+    finally:
+        build.close_checks()  # whichever way the build ended, the child must not linger
+
+
+def _run_build(build: Build, config: BuildConfig, check: bool, quick: bool) -> BuildResult:
     loaded = build.load()
     result = BuildResult(output=config.output)
     generator_print, inputs = _generator_fingerprint(config, build.host)

@@ -17,8 +17,13 @@ from cvat_gen.config import BuildConfig
 from cvat_gen.errors import EXIT_PLUGIN, BuildError
 from cvat_gen.pipeline import run_build
 from cvat_gen.render import BUILTIN_TEMPLATES, Renderer
+from cvat_gen.syntax import SyntaxJob
 
 GOLDEN_SCHEMA = Path(__file__).resolve().parents[1] / "golden" / "fixture.yaml"
+
+
+def _jobs(files: dict[str, str]) -> dict[str, SyntaxJob]:
+    return {path: SyntaxJob(source, [source]) for path, source in files.items()}
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -64,7 +69,7 @@ def test_a_syntax_error_found_in_the_background_keeps_the_old_output(tmp_path: P
 def test_the_background_answers_in_order_and_ends() -> None:
     checks = BackgroundChecks()
     checks.submit_document({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}})
-    checks.submit_sources({"ok.py": "x = 1\n", "bad.py": "def f(:\n"})
+    checks.submit_sources(_jobs({"ok.py": "x = 1\n", "bad.py": "def f(:\n"}))
     assert checks.validation() == []
     path, message = checks.syntax_error() or ("", "")
     assert path == "bad.py" and "line 1" in message
@@ -114,23 +119,26 @@ def test_built_in_template_bytecode_lives_beside_the_package(tmp_path: Path, mon
 
 
 def test_a_rebuild_parses_only_what_changed(tmp_path: Path) -> None:
-    """Files that parsed in the last build into this cache dir are not parsed again; a
-    changed file is, and a broken one is still caught."""
-    from cvat_gen.format import ParsedCache
+    """Pieces that parsed in the last build into this cache dir are not parsed again; a
+    changed one is, and a broken one is still caught."""
+    from cvat_gen.syntax import ParsedCache, check
 
     cache = ParsedCache(tmp_path / "cache")
-    files = {"a.py": "x = 1\n", "b.py": "y = 2\n"}
-    assert cache.unparsed(files) == files
-    cache.remember(files)
+    files = {"a.py": "x = 1\n", "b.py": "y = 2\n\n\nclass B:\n    pass\n"}
+    jobs = cache.jobs(files)
+    assert sorted(jobs) == ["a.py", "b.py"] and jobs["b.py"].pieces == ["y = 2\n\n\n", "class B:\n    pass\n"]
+    cache.remember(files, check(jobs).whole)
     again = ParsedCache(tmp_path / "cache")
-    assert again.unparsed(files) == {}
-    changed = {"a.py": "x = 1\n", "b.py": "def f(:\n"}
-    assert again.unparsed(changed) == {"b.py": "def f(:\n"}
-    # the header comment on the first line names the release: it is not what decides
+    assert again.jobs(files) == {}
+    changed = {"a.py": "x = 1\n", "b.py": "y = 2\n\n\nclass B:\n    def f(:\n"}
+    (job,) = again.jobs(changed).values()
+    assert job.pieces == ["class B:\n    def f(:\n"], "only the new piece is parsed"
+    assert check(again.jobs(changed)).errors == [("b.py", "line 5: invalid syntax")]
+    # the header comment on the first line is not what decides
     headed = {"a.py": "# Generated from CVAT 2.69.0\nx = 1\n"}
-    again.remember(headed)
-    assert ParsedCache(tmp_path / "cache").unparsed({"a.py": "# Generated from CVAT 2.70.0\nx = 1\n"}) == {}
-    assert ParsedCache(tmp_path / "cache").unparsed({"a.py": "# Generated from CVAT 2.70.0\nx = (\n"})
+    again.remember(headed, set())
+    assert ParsedCache(tmp_path / "cache").jobs({"a.py": "# Generated from CVAT 2.70.0\nx = 1\n"}) == {}
+    assert ParsedCache(tmp_path / "cache").jobs({"a.py": "# Generated from CVAT 2.70.0\nx = (\n"})
 
     output = tmp_path / "out"
     run_build(_config(tmp_path, output))
@@ -176,7 +184,7 @@ def test_without_fork_the_checks_run_in_process(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     checks = BackgroundChecks()
     checks.submit_document({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}})
-    checks.submit_sources({"bad.py": "def f(:\n"})
+    checks.submit_sources(_jobs({"bad.py": "def f(:\n"}))
     assert checks.validation() == [] and checks.syntax_error() is not None
     output = tmp_path / "out"
     run_build(_config(tmp_path, output))
