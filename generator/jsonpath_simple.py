@@ -10,8 +10,8 @@ subset itself and hands anything else to the library, exactly as before.
 The subset, with RFC 9535 semantics:
 
 * the root identifier `$`, then any number of child segments, with no blank space anywhere
-  outside quoted names, except around `==` and `&&` in a filter (spaces only there: any other
-  blank space, legal in JSONPath, goes to the library);
+  outside quoted names, except in a filter around `==` and `&&` and before its `]` (spaces
+  only, and only there: any other blank space, legal in JSONPath, goes to the library);
 * `.name`, the member-name shorthand: name-first = ALPHA / "_" / %x80-D7FF / %xE000-10FFFF,
   name-char = name-first / DIGIT. The library (1.0.1) rejects a *non-first* character in
   U+1100-U+D7FF, which RFC 9535 allows; such a name goes to the library, so that behaviour

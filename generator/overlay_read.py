@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -173,6 +172,8 @@ def _cache_write(path: Path, key: str, document: Any) -> None:
         text = json.dumps({"key": key, "document": document}, separators=(",", ":"))
     except (ValueError, RecursionError):  # a recursive YAML alias
         return
+    import tempfile  # only on a miss
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
