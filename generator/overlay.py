@@ -58,7 +58,6 @@ and only the leading dotted number of `info.version` is read (`"2.70.0 (2.0)"` i
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -77,8 +76,6 @@ from .overlay_conditions import (
 )
 
 if TYPE_CHECKING:  # yaml and jsonpath are imported when needed: a rebuild with a warm cache needs neither
-    import yaml
-
     from .jsonpath_simple import Query
 
 __all__ = [

@@ -23,13 +23,10 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import __version__
 from .errors import BuildError, Diagnostic
-
-if TYPE_CHECKING:
-    import yaml
 
 __all__ = ["CACHE_SUBDIR", "cache_key", "read_document"]
 
