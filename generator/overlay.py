@@ -26,7 +26,8 @@ An overlay is a YAML or JSON document::
 Semantics, following the specification:
 
 * Actions are applied in order, each to the result of the previous one.
-* `target` is an RFC 9535 JSONPath query (evaluated with the `jsonpath-rfc9535` package).
+* `target` is an RFC 9535 JSONPath query (name-only queries such as `$.paths['/x'].get` are
+  evaluated by `generator/jsonpath_simple.py`, every other one by the `jsonpath-rfc9535` package).
   It must select objects or arrays.
 * `update` on an object is merged recursively: keys only in the target are kept, keys only
   in the update are added; when both have a key, two objects are merged, two arrays are
@@ -57,14 +58,11 @@ and only the leading dotted number of `info.version` is read (`"2.70.0 (2.0)"` i
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-
-import yaml
 
 from .context import PatchAction, PatchReport
 from .errors import BuildError, Diagnostic, DiagnosticSink, json_pointer
@@ -77,8 +75,8 @@ from .overlay_conditions import (
     schema_edition,
 )
 
-if TYPE_CHECKING:  # jsonpath is imported when a query is compiled: a no-op rebuild never needs it
-    from jsonpath_rfc9535 import JSONPathQuery
+if TYPE_CHECKING:  # yaml and jsonpath are imported when needed: a rebuild with a warm cache needs neither
+    from .jsonpath_simple import Query
 
 __all__ = [
     "Action",
@@ -179,7 +177,7 @@ class VersionRange:
 class Action:
     index: int
     target: str
-    query: JSONPathQuery = field(repr=False, compare=False)
+    query: Query = field(repr=False, compare=False)
     description: str = ""
     update: Any = field(default=_MISSING, repr=False)
     remove: bool = False
@@ -239,62 +237,26 @@ class ActionResult:
 # --- loading --------------------------------------------------------------------------------
 
 
-class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML that keeps dates as strings (a schema is JSON) and rejects duplicate keys.
-    libyaml's parser when PyYAML has it (several times faster), the same safe constructor."""
-
-
-_YamlLoader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    result: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        result[key] = loader.construct_object(value_node, deep=True)
-    return result
-
-
-_YamlLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _read_document(path: Path, source: str) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BuildError(Diagnostic("", f"cannot read overlay: {exc}", source=source)) from None
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BuildError(
-                Diagnostic("", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", source=source)
-            ) from None
-    try:
-        return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise BuildError(Diagnostic("", f"invalid YAML{where}: {problem}", source=source)) from None
-
-
-def load_overlay(path: str | Path) -> Overlay:
+def load_overlay(
+    path: str | Path, cache_dir: str | Path | None = None, *, default_cache: bool = False
+) -> Overlay:
     """Read and check an overlay file (YAML, or JSON for `.json`).
+
+    With `cache_dir` (or, with `default_cache=True` and no `cache_dir`, the user's cache
+    folder), the parsed file is remembered there, so that a rebuild neither imports nor runs
+    the YAML parser (see `overlay_read`); the result is the same either way.
 
     Raises `BuildError` with every problem found, each naming the file and a JSON pointer.
     """
+    from .overlay_read import read_document
+
     path = Path(path)
     source = str(path)
-    return parse_overlay(_read_document(path, source), source)
+    if cache_dir is None and default_cache:
+        from .config import default_cache_dir
+
+        cache_dir = default_cache_dir()
+    return parse_overlay(read_document(path, source, Path(cache_dir) if cache_dir is not None else None), source)
 
 
 def parse_overlay(document: Any, source: str = "<overlay>") -> Overlay:
@@ -420,14 +382,8 @@ def _parse_action(raw: Any, index: int, error: Any) -> Action | None:
               f"'target' must be a JSONPath query starting with '$', not {target!r}")
         ok = False
     else:
-        from jsonpath_rfc9535 import JSONPathError
-        from jsonpath_rfc9535 import compile as compile_jsonpath
-
-        try:
-            query = compile_jsonpath(target)
-        except JSONPathError as exc:
-            error(json_pointer("actions", index, "target"), f"invalid JSONPath {target!r}: {exc}")
-            ok = False
+        query = _compile_target(target, index, error)
+        ok = ok and query is not None
     remove = raw.get("remove", False)
     if not isinstance(remove, bool):
         error(json_pointer("actions", index, "remove"), f"'remove' must be true or false, not {remove!r}")
@@ -488,6 +444,17 @@ def _parse_action(raw: Any, index: int, error: Any) -> Action | None:
         return None
     return Action(index, target, query, description, update, remove is True, server_versions, optional is True,
                   editions, when)
+
+
+def _compile_target(target: str, index: int, error: Any) -> Query | None:
+    """The compiled target; None after reporting an invalid query in the library's words."""
+    from .jsonpath_simple import QueryError, compile_query
+
+    try:
+        return compile_query(target)
+    except QueryError as exc:
+        error(json_pointer("actions", index, "target"), f"invalid JSONPath {target!r}: {exc}")
+        return None
 
 
 def _check_fields(obj: dict[str, Any], known: set[str], pointer: str, error: Any) -> None:

@@ -33,8 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # jsonpath is imported when a query is compiled: a no-op rebuild never needs it
-    from jsonpath_rfc9535 import JSONPathQuery
+if TYPE_CHECKING:  # jsonpath_rfc9535 is imported only for a query outside jsonpath_simple's subset
+    from .jsonpath_simple import Query
 
 
 __all__ = [
@@ -90,7 +90,7 @@ class Condition:
     """One JSONPath query; `relative` ones start with `@` and run on each target node."""
 
     text: str
-    query: JSONPathQuery = field(repr=False, compare=False)
+    query: Query = field(repr=False, compare=False)
     relative: bool
 
     def holds_on(self, document: Any, node: Any) -> bool:
@@ -142,13 +142,12 @@ def _compile(text: Any, pointer: str, error: Callable[[str, str], None]) -> Cond
     if not isinstance(text, str) or not text.startswith(("$", "@")):
         error(pointer, f"a condition must be a JSONPath query starting with '$' or '@', not {text!r}")
         return None
-    from jsonpath_rfc9535 import JSONPathError
-    from jsonpath_rfc9535 import compile as compile_jsonpath
+    from .jsonpath_simple import QueryError, compile_query
 
     relative = text.startswith("@")
     try:
-        query = compile_jsonpath("$" + text[1:] if relative else text)
-    except JSONPathError as exc:
+        query = compile_query("$" + text[1:] if relative else text)
+    except QueryError as exc:
         error(pointer, f"invalid JSONPath {text!r}: {exc}")
         return None
     return Condition(text, query, relative)

@@ -43,16 +43,20 @@ def _load_all(context: BuildContext) -> list[tuple[Overlay, bool]]:
     Load errors go to diagnostics."""
     from cvat_gen.plugin_api import load_overlay, sort_overlays
 
+    def load(path: str | Path) -> Overlay:
+        # the parsed files are cached (keyed by their bytes): a rebuild neither imports nor runs yaml
+        return load_overlay(path, context.config.cache_dir, default_cache=True)
+
     shipped: list[Overlay] = []
     for path in shipped_overlay_paths():
         try:
-            shipped.append(load_overlay(path))
+            shipped.append(load(path))
         except BuildError as exc:
             context.diagnostics.items.extend(exc.diagnostics)
     overlays = [(overlay, True) for overlay in sort_overlays(shipped)]
     for user_path in context.config.overlays:
         try:
-            overlays.append((load_overlay(user_path), False))
+            overlays.append((load(user_path), False))
         except BuildError as exc:
             context.diagnostics.items.extend(exc.diagnostics)
     return overlays
