@@ -18,7 +18,7 @@ from . import __version__
 from .config import BuildConfig, validate_config
 from .errors import EXIT_FILESYSTEM, EXIT_PLUGIN, BuildError, Diagnostic, filesystem_error
 from .load import LoadedSchema, load_schema
-from .quick_check import hash_inputs, is_up_to_date, record
+from .quick_check import files_digest, is_up_to_date, record
 from .write import (
     CheckResult, Manifest, as_bytes, check_output, distribution_version, on_disk_matches, sha256_bytes, write_output,
 )
@@ -70,8 +70,8 @@ def generator_fingerprint(config: BuildConfig, host: PluginHost) -> str:
     return _generator_fingerprint(config, host)[0]
 
 
-def _generator_fingerprint(config: BuildConfig, host: PluginHost) -> tuple[str, list[str]]:
-    """The fingerprint, and the files and folders it read (for `quick_check`)."""
+def _generator_fingerprint(config: BuildConfig, host: PluginHost) -> tuple[str, list[str], str]:
+    """The fingerprint, the files and folders it read, and their digest (for `quick_check`)."""
     digest = hashlib.sha256()
     digest.update(f"cvat-gen {__version__}\n{config.package}\n{config.format} {config.format_all}\n{config.version}\n".encode())
     digest.update(repr((config.disable, config.plugin_order, config.stale_patches, sorted(config.options.items()))).encode())
@@ -90,8 +90,9 @@ def _generator_fingerprint(config: BuildConfig, host: PluginHost) -> tuple[str, 
             path = Path(file)
             roots.add(path.parent if path.name == "__init__.py" else path)
     inputs.extend(str(root) for root in sorted(roots))
-    hash_inputs(digest, inputs)
-    return digest.hexdigest(), inputs
+    inputs_sha256 = files_digest(inputs)
+    digest.update(inputs_sha256.encode())
+    return digest.hexdigest(), inputs, inputs_sha256
 
 
 class Build:
@@ -379,7 +380,7 @@ def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[
 def _run_build(build: Build, config: BuildConfig, check: bool, quick: bool) -> BuildResult:
     loaded = build.load()
     result = BuildResult(output=config.output)
-    generator_print, inputs = _generator_fingerprint(config, build.host)
+    generator_print, inputs, inputs_sha256 = _generator_fingerprint(config, build.host)
     print_fingerprint = _output_fingerprint(generator_print, loaded.sha256)
     if not check:
         previous = Manifest.read(config.output)
@@ -388,7 +389,7 @@ def _run_build(build: Build, config: BuildConfig, check: bool, quick: bool) -> B
             build.timer.lap("up-to-date check")
             result.timings = build.timer.timings
             if quick:
-                record(config, loaded.sha256, print_fingerprint, inputs)
+                record(config, loaded.sha256, print_fingerprint, inputs, inputs_sha256)
             return result
     document = build.prepare(loaded)
     try:
@@ -422,7 +423,7 @@ def _run_build(build: Build, config: BuildConfig, check: bool, quick: bool) -> B
         result.warnings = build.context.diagnostics.warnings
         build.timer.lap("write")
         if quick:
-            record(config, loaded.sha256, print_fingerprint, inputs)
+            record(config, loaded.sha256, print_fingerprint, inputs, inputs_sha256)
     result.timings = build.timer.timings
     return result
 

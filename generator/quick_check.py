@@ -61,12 +61,20 @@ _SOURCE_SUFFIXES = {".py", ".j2", ".yaml", ".yml", ".json", ".txt", ".typed", ".
 
 
 def _hash_tree(digest: Any, root: Path) -> None:
-    for path in sorted(root.rglob("*")):
-        if any(path.is_relative_to(skip) for skip in _NOT_OUTPUT_CODE):
-            continue
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix in _SOURCE_SUFFIXES:
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
+    """The folder's source files, by relative path (os.walk: pathlib's rglob took longer than
+    hashing the files)."""
+    skip = {str(path) for path in _NOT_OUTPUT_CODE}
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__" and os.path.join(folder, d) not in skip]
+        found.extend(os.path.join(folder, name) for name in files if os.path.splitext(name)[1] in _SOURCE_SUFFIXES)
+    for path in sorted(found):
+        digest.update(os.path.relpath(path, root).replace(os.sep, "/").encode())
+        try:
+            with open(path, "rb") as stream:
+                digest.update(stream.read())
+        except OSError:
+            digest.update(b"<unreadable>")
 
 
 def hash_inputs(digest: Any, inputs: list[str]) -> None:
@@ -84,23 +92,25 @@ def hash_inputs(digest: Any, inputs: list[str]) -> None:
                 digest.update(b"<missing>")
 
 
-def _files_digest(files: list[str]) -> str:
+def files_digest(files: list[str]) -> str:
+    """What `hash_inputs` reads of these files and folders, as one digest."""
     digest = hashlib.sha256()
     hash_inputs(digest, files)
     return digest.hexdigest()
 
 
-def _key(config: BuildConfig, schema_sha256: str, files: list[str]) -> str:
+def _key(config: BuildConfig, schema_sha256: str, files_sha256: str) -> str:
     parts = [f"note {NOTE_VERSION}", f"cvat-gen {__version__}", repr(config), schema_sha256,
-             _installed_entry_points(), _files_digest(files)]
+             _installed_entry_points(), files_sha256]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def record(config: BuildConfig, schema_sha256: str, fingerprint: str, files: list[str]) -> None:
-    """After a full build: remember how to recognise the same inputs cheaply."""
+def record(config: BuildConfig, schema_sha256: str, fingerprint: str, files: list[str], files_sha256: str) -> None:
+    """After a full build: remember how to recognise the same inputs cheaply. `files_sha256`
+    is `files_digest(files)`, computed by the build for its fingerprint already."""
     try:
         note = {"version": NOTE_VERSION, "files": files, "fingerprint": fingerprint,
-                "key": _key(config, schema_sha256, files)}
+                "key": _key(config, schema_sha256, files_sha256)}
         path = _note_path(config)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -126,7 +136,7 @@ def is_up_to_date(config: BuildConfig) -> bool:
         if manifest is None or manifest.fingerprint != note.get("fingerprint"):
             return False
         schema_sha256 = hashlib.sha256(read_source(config.schema)).hexdigest()
-        if schema_sha256 != manifest.schema_sha256 or _key(config, schema_sha256, files) != note.get("key"):
+        if schema_sha256 != manifest.schema_sha256 or _key(config, schema_sha256, files_digest(files)) != note.get("key"):
             return False
         return on_disk_matches(config.output, manifest)
     except Exception:  # noqa: BLE001 - any doubt: the full path decides

@@ -79,8 +79,8 @@ def test_an_edited_plugin_file_rebuilds(built: BuildConfig, monkeypatch: pytest.
     """The note lists the generator and plugin folders; their content is hashed each time."""
     import cvat_gen.quick_check as quick_check
 
-    real = quick_check._files_digest
-    monkeypatch.setattr(quick_check, "_files_digest", lambda files: real(files) + "-edited")
+    real = quick_check.files_digest
+    monkeypatch.setattr(quick_check, "files_digest", lambda files: real(files) + "-edited")
     assert not is_up_to_date(built)
 
 
