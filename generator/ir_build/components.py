@@ -16,7 +16,7 @@ from ..errors import json_pointer
 from ..ir import EnumDef, EnumMember, Field, ModelDef, TypeRef
 from ..naming import RESERVED_ATTRIBUTE_NAMES, class_name, clean_text, enum_member_name, identifier, unique
 from .base import BuilderBase
-from .surface import field_surface
+from .surface import field_texts
 from .type_refs import schema_constraints
 
 # what msgspec refuses in a renamed field's JSON name
@@ -279,14 +279,20 @@ class ComponentsMixin(BuilderBase):
             py_name = unique(identifier(prop_name, "field", RESERVED_ATTRIBUTE_NAMES), taken)
             type_ref = self.type_of(prop_schema, prop_pointer, owner, prop_name)
             enum_values = self._inline_enum(prop_schema)
-            fields.append(field_surface(Field(
-                py_name=py_name, json_name=prop_name, type=type_ref, required=prop_name in required,
-                read_only=bool(prop_schema.get("readOnly")), write_only=bool(prop_schema.get("writeOnly")),
+            is_required = prop_name in required
+            write_only = bool(prop_schema.get("writeOnly"))
+            # the user-facing texts now, so the Field is made once (Field.decode_required)
+            annotation, struct, py_default, members = field_texts(type_ref, is_required and not write_only,
+                                                                   enum_values)
+            fields.append(Field(
+                py_name=py_name, json_name=prop_name, type=type_ref, required=is_required,
+                read_only=bool(prop_schema.get("readOnly")), write_only=write_only,
                 description=clean_text(prop_schema.get("description")),
                 default=prop_schema.get("default"), has_default="default" in prop_schema,
                 enum_values=enum_values, deprecated=bool(prop_schema.get("deprecated")),
                 constraints=schema_constraints(prop_schema),
-            )))
+                annotation=annotation, model_annotation=struct, py_default=py_default, enum_members=members,
+            ))
         return tuple(fields)
 
 
