@@ -8,6 +8,7 @@ rules come from call_rules.py, the module the generated SDK runs with.
 
 from __future__ import annotations
 
+import keyword
 import re
 from typing import Any
 
@@ -20,15 +21,20 @@ from .surface import exception_for
 from .type_refs import schema_constraints
 
 
+# Names a generated parameter or method can't take, made once: identifier() is memoized on its
+# arguments, and a set built per call would be hashed anew each time.
+_NOT_PARAMETERS = RESERVED_PARAMETER_NAMES | ALL_CONTROL_KWARGS
+_NOT_METHODS = RESERVED_PARAMETER_NAMES | {"api_client"}
+_PATH_VARIABLE = re.compile(r"\{([^{}]*)\}")
+
+
 def parameter_name(wire_name: str) -> str:
     """cvat-sdk's parameter names: snake case, and a keyword gets a leading underscore
     (`from` -> `_from`), which can't clash with the call options (they are all known)."""
-    import keyword
-
     base = snake_case(wire_name)
     if base and (keyword.iskeyword(base) or keyword.issoftkeyword(base)) and f"_{base}" not in ALL_CONTROL_KWARGS:
         return f"_{base}"
-    return identifier(wire_name, "param", RESERVED_PARAMETER_NAMES | ALL_CONTROL_KWARGS)
+    return identifier(wire_name, "param", _NOT_PARAMETERS)
 
 
 
@@ -71,10 +77,10 @@ class OperationsMixin(BuilderBase):
         tag_prefix = (snake_case(tag) or "default") + "_"
         snake_id = identifier(op_id, "operation")
         base = snake_id[len(tag_prefix):] if snake_id.startswith(tag_prefix) and len(snake_id) > len(tag_prefix) else snake_id
-        method_name = identifier(base, "operation", RESERVED_PARAMETER_NAMES | {"api_client"})
+        method_name = identifier(base, "operation", _NOT_METHODS)
         params = self._parameters(op, shared, pointer)
         declared = {p.wire_name for p in params if p.location == "path"}
-        for variable in re.findall(r"\{([^{}]*)\}", path):
+        for variable in _PATH_VARIABLE.findall(path):
             if variable not in declared:
                 self.sink.error(pointer, f"the path variable {{{variable}}} has no 'in: path' parameter")
         taken = {p.py_name for p in params}
@@ -197,11 +203,10 @@ class OperationsMixin(BuilderBase):
         schema = schema if isinstance(schema, dict) else {}
         ref_name = self._ref_name(schema.get("$ref"))
         if ref_name and ref_name in self.class_names:
-            py_name = identifier(self.class_names[ref_name], "body", RESERVED_PARAMETER_NAMES | ALL_CONTROL_KWARGS)
+            py_name = identifier(self.class_names[ref_name], "body", _NOT_PARAMETERS)
         elif schema.get("type") == "array" and isinstance(schema.get("items"), dict) and \
                 self._ref_name(schema["items"].get("$ref")) in self.class_names:
-            py_name = identifier(self.class_names[self._ref_name(schema["items"]["$ref"]) or ""], "body",
-                                 RESERVED_PARAMETER_NAMES | ALL_CONTROL_KWARGS)
+            py_name = identifier(self.class_names[self._ref_name(schema["items"]["$ref"]) or ""], "body", _NOT_PARAMETERS)
         else:
             py_name = "body"
         type_ref = self.type_of(schema, f"{pointer}/content/{json_pointer(preferred)[1:]}/schema", "Body", "request")

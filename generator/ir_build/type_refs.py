@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from typing import Any
 
 from ..errors import json_pointer
@@ -163,6 +164,8 @@ class TypesMixin(BuilderBase):
 
 _LENGTHS = ("minLength", "maxLength", "minItems", "maxItems")
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+# every keyword schema_constraints reads: a schema with none of them (most are) has none
+_CONSTRAINT_KEYS = frozenset((*_LENGTHS, *_BOUNDS, "pattern", "items"))
 
 
 def schema_constraints(schema: Any, depth: int = 0) -> tuple[tuple[str, Any], ...]:
@@ -171,9 +174,7 @@ def schema_constraints(schema: Any, depth: int = 0) -> tuple[tuple[str, Any], ..
     `exclusiveMinimum: <minimum>`), `pattern` only if Python's `re` compiles it, `items`
     the constraints of an array's items. Anything malformed is left out: the checks are a
     client-side convenience, the server stays the judge."""
-    import re
-
-    if not isinstance(schema, dict) or depth > 4:
+    if not isinstance(schema, dict) or depth > 4 or _CONSTRAINT_KEYS.isdisjoint(schema):
         return ()
     found: dict[str, Any] = {}
     for key in _LENGTHS:
