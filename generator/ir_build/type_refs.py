@@ -19,43 +19,51 @@ from ..naming import class_name, clean_text, pascal_case, unique
 from .base import MAX_TYPE_DEPTH, BuilderBase
 
 
+# TypeRefs are immutable, so the scalar ones are made once and shared: type_of returns
+# thousands of them, and a shared one is equal to a new one in every respect.
+_SCALARS: dict[tuple[str, bool], TypeRef] = {
+    (kind, nullable): TypeRef(kind, nullable=nullable)  # type: ignore[arg-type]
+    for kind in ("str", "int", "float", "bool", "date", "datetime", "binary", "any") for nullable in (False, True)
+}
+_ANY = _SCALARS["any", False]
+_STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "binary"}
+
+
 class TypesMixin(BuilderBase):
     # ------------------------------------------------------------------ types
     def type_of(self, schema: Any, pointer: str, owner: str = "", prop: str = "", depth: int = 0) -> TypeRef:
         if depth > MAX_TYPE_DEPTH:
             self.sink.error(pointer, f"schema nested more than {MAX_TYPE_DEPTH} levels deep")
-            return TypeRef("any")
+            return _ANY
         if not isinstance(schema, dict):
-            return TypeRef("any")
+            return _ANY
         nullable = bool(schema.get("nullable"))
         ref = schema.get("$ref")
         if ref is not None:
             name = self._ref_name(ref)
             if name is None:
                 self.sink.error(pointer, f"unsupported reference {ref!r}")
-                return TypeRef("any")
+                return _ANY
             return self._component_type(name, nullable, pointer, depth)
         for key in ("allOf", "oneOf", "anyOf"):
             variants = schema.get(key)
             if isinstance(variants, list) and variants:
                 return self._composed_type(key, variants, schema, pointer, owner, prop, nullable, depth)
-        if isinstance(schema.get("enum"), list):
-            values = schema["enum"]
+        values = schema.get("enum")
+        if isinstance(values, list):
             if None in values:
                 nullable = True
             if all(isinstance(v, str) or v is None for v in values):
-                return TypeRef("str", nullable=nullable)
+                return _SCALARS["str", nullable]
         kind = schema.get("type")
-        fmt = schema.get("format")
         if kind == "string":
-            mapped = {"date-time": "datetime", "date": "date", "binary": "binary"}.get(fmt or "", "str")
-            return TypeRef(mapped, nullable=nullable)  # type: ignore[arg-type]
+            return _SCALARS[_STRING_FORMATS.get(schema.get("format") or "", "str"), nullable]
         if kind == "integer":
-            return TypeRef("int", nullable=nullable)
+            return _SCALARS["int", nullable]
         if kind == "number":
-            return TypeRef("float", nullable=nullable)
+            return _SCALARS["float", nullable]
         if kind == "boolean":
-            return TypeRef("bool", nullable=nullable)
+            return _SCALARS["bool", nullable]
         if kind == "array":
             item = self.type_of(schema.get("items"), f"{pointer}/items", owner, prop, depth + 1)
             return TypeRef("list", item=item, nullable=nullable)
@@ -64,9 +72,9 @@ class TypesMixin(BuilderBase):
                 return TypeRef("model", name=self._inline_model(schema, pointer, owner, prop), nullable=nullable)
             extra = schema.get("additionalProperties")
             value = (self.type_of(extra, f"{pointer}/additionalProperties", owner, prop, depth + 1)
-                     if isinstance(extra, dict) and extra else TypeRef("any"))
+                     if isinstance(extra, dict) and extra else _ANY)
             return TypeRef("dict", item=value, nullable=nullable)
-        return TypeRef("any", nullable=nullable)
+        return _SCALARS["any", nullable]
 
 
     def _component_type(self, name: str, nullable: bool, pointer: str, depth: int) -> TypeRef:
