@@ -12,10 +12,9 @@ import keyword
 import re
 from typing import Any
 
-from ..errors import json_pointer
 from ..ir import Operation, Parameter, RequestBody, Response, TypeRef
 from ..naming import RESERVED_PARAMETER_NAMES, clean_text, identifier, snake_case, unique
-from .base import HTTP_METHODS, BuilderBase
+from .base import HTTP_METHODS, BuilderBase, pointer_token
 from .rules import ALL_CONTROL_KWARGS, BODY_METHODS, admits_json, is_form_media, is_json_media
 from .surface import exception_for
 from .type_refs import schema_constraints
@@ -45,7 +44,7 @@ class OperationsMixin(BuilderBase):
         seen_ids: dict[str, str] = {}
         result: list[tuple[str, Operation, str]] = []
         for path, item in paths.items():
-            item_pointer = json_pointer("paths", path)
+            item_pointer = "/paths/" + pointer_token(path)
             if not isinstance(item, dict):
                 self.sink.error(item_pointer, "a path item must be an object")
                 continue
@@ -170,7 +169,7 @@ class OperationsMixin(BuilderBase):
             return None
         ref_name = self._ref_name((media.get("schema") or {}).get("$ref"))
         owner = self.class_names.get(ref_name, "Body") if ref_name else "Body"
-        where = f"{pointer}/content/{json_pointer(types[0])[1:]}/schema"
+        where = f"{pointer}/content/{pointer_token(types[0])}/schema"
         props, required, _ = self._collect_properties(schema, where)
         params: list[Parameter] = []
         for name, prop, prop_pointer in props:
@@ -209,7 +208,7 @@ class OperationsMixin(BuilderBase):
             py_name = identifier(self.class_names[self._ref_name(schema["items"]["$ref"]) or ""], "body", _NOT_PARAMETERS)
         else:
             py_name = "body"
-        type_ref = self.type_of(schema, f"{pointer}/content/{json_pointer(preferred)[1:]}/schema", "Body", "request")
+        type_ref = self.type_of(schema, f"{pointer}/content/{pointer_token(preferred)}/schema", "Body", "request")
         return RequestBody(py_name=unique(py_name, taken), type=type_ref, content_types=content_types,
                            required=bool(body.get("required")), description=clean_text(body.get("description")))
 

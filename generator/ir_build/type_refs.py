@@ -13,10 +13,9 @@ import json
 import re
 from typing import Any
 
-from ..errors import json_pointer
 from ..ir import ModelDef, TypeRef
 from ..naming import class_name, clean_text, pascal_case, unique
-from .base import MAX_TYPE_DEPTH, BuilderBase
+from .base import MAX_TYPE_DEPTH, BuilderBase, schema_pointer
 
 
 # TypeRefs are immutable, so the scalar ones are made once and shared: type_of returns
@@ -93,7 +92,7 @@ class TypesMixin(BuilderBase):
         if depth > MAX_TYPE_DEPTH:
             self.sink.error(pointer, "recursive reference between primitive schemas")
             return TypeRef("any")
-        inner = self.type_of(self.schemas[name], json_pointer("components", "schemas", name), depth=depth + 1)
+        inner = self.type_of(self.schemas[name], schema_pointer(name), depth=depth + 1)
         return TypeRef(inner.kind, inner.name, inner.item, inner.nullable or nullable)
 
 
@@ -110,7 +109,7 @@ class TypesMixin(BuilderBase):
                 name = self._inline_class(schema, owner, prop, lambda cls: ModelDef(
                     cls, pointer, clean_text(schema.get("description")),
                     self.models[target].fields if target in self.models else self._model(
-                        self.class_names[target], json_pointer("components", "schemas", target), self.schemas[target]).fields,
+                        self.class_names[target], schema_pointer(target), self.schemas[target]).fields,
                     kind="composed", base=self.class_names[target], composed_of=(self.class_names[target],),
                     composition="allOf"))
                 return TypeRef("model", name=name, nullable=nullable)
