@@ -205,7 +205,8 @@ class OperationsMixin(BuilderBase):
             py_name = identifier(self.class_names[ref_name], "body", _NOT_PARAMETERS)
         elif schema.get("type") == "array" and isinstance(schema.get("items"), dict) and \
                 self._ref_name(schema["items"].get("$ref")) in self.class_names:
-            py_name = identifier(self.class_names[self._ref_name(schema["items"]["$ref"]) or ""], "body", _NOT_PARAMETERS)
+            py_name = identifier(self.class_names[self._ref_name(schema["items"]["$ref"]) or ""], "body",
+                                 _NOT_PARAMETERS)
         else:
             py_name = "body"
         type_ref = self.type_of(schema, f"{pointer}/content/{pointer_token(preferred)}/schema", "Body", "request")

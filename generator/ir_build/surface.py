@@ -15,7 +15,6 @@ and fixed Python words, never of raw schema strings, so they can't inject code.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 
 from ..ir import IR, Api, EnumMember, Field, ModelDef, Operation, Parameter, Response, SignatureEntry, TypeRef
@@ -43,8 +42,8 @@ def with_exceptions(responses: tuple[Response, ...]) -> tuple[Response, ...]:
     response whose status a transform changed is copied (most calls copy nothing)."""
     if all(r.exception == exception_for(r.status) for r in responses):
         return responses
-    return tuple(r if r.exception == exception_for(r.status) else dataclasses.replace(r, exception=exception_for(r.status))
-                 for r in responses)
+    return tuple(r if r.exception == exception_for(r.status) else
+                 dataclasses.replace(r, exception=exception_for(r.status)) for r in responses)
 
 
 def unshadow(annotation: str, taken: frozenset[str]) -> str:
@@ -152,13 +151,10 @@ def _model_surface(model: ModelDef) -> ModelDef:
     return dataclasses.replace(model, fields=fields)
 
 
-@functools.lru_cache(maxsize=4096)
 def enum_members(values: tuple[str, ...]) -> tuple[EnumMember, ...]:
     """The Python name of each inline enum value (the keys of a model's `allowed_values`), as
     enum classes name theirs: one per distinct value, in value order, unique ("a-b" and "a_b"
-    both make A_B: the second is A_B_2, not a key that silently replaces the first).
-    Memoized: a pure function of a tuple of str with an immutable result, and the same inline
-    enum (a status, a storage location) recurs in many models."""
+    both make A_B: the second is A_B_2, not a key that silently replaces the first)."""
     taken: set[str] = set()
     return tuple(EnumMember(unique(enum_member_name(v), taken), v) for v in dict.fromkeys(values))
 

@@ -151,8 +151,8 @@ def _schema() -> dict[str, Any]:
         "extra": {"type": "object", "additionalProperties": {"type": "number"}},
         "pick": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
     }}
-    paged = {"type": "object", "properties": {"next": {"type": "string"},
-                                              "results": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}}
+    results = {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}
+    paged = {"type": "object", "properties": {"next": {"type": "string"}, "results": results}}
     params = [{"name": n, "in": "query", "schema": {"type": "integer"}} for n in ("page", "page_size")]
     return {"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
             "paths": {"/items": {"get": {"operationId": "items_list", "tags": ["items"], "parameters": params,
