@@ -7,6 +7,7 @@ literal or docstring body. Templates never interpolate raw schema text.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
@@ -15,6 +16,10 @@ _CAMEL_BOUNDARY_1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _CAMEL_BOUNDARY_2 = re.compile(r"([a-z0-9])([A-Z])")
 _NON_WORD = re.compile(r"[^0-9A-Za-z]+")
 MAX_IDENTIFIER = 120
+# How many distinct inputs each naming cache keeps. A schema has a few thousand distinct names
+# (properties, parameters, tags, operationIds) and repeats them many times (`id`, `name`, a
+# tag once per operation); the bound keeps a long-lived process from growing without limit.
+_CACHE_SIZE = 8192
 
 # Names the generated modules define or import themselves; a model or field can't take them.
 RESERVED_CLASS_NAMES = frozenset(
@@ -41,12 +46,20 @@ RESERVED_ATTRIBUTE_NAMES = frozenset(
 RESERVED_PARAMETER_NAMES = frozenset({"self", "kwargs", "api_client"})
 
 
+# The naming functions below are pure functions of their (hashable) arguments, and the IR
+# builder calls them with the same names again and again; they are memoized (lru_cache), which
+# is safe because they keep no state and return immutable str.
+
+
 def ascii_words(text: str) -> str:
     """Fold accents to ASCII and turn anything else into separators."""
+    if text.isascii():  # NFKD leaves ASCII text as it is: skip the round trip
+        return text
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return folded
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def snake_case(text: str) -> str:
     text = ascii_words(text)
     text = _CAMEL_BOUNDARY_1.sub(r"\1_\2", text)
@@ -54,6 +67,7 @@ def snake_case(text: str) -> str:
     return _NON_WORD.sub("_", text).strip("_").lower()
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def pascal_case(text: str) -> str:
     text = ascii_words(text)
     parts = [p for p in _NON_WORD.split(text) if p]
@@ -72,11 +86,13 @@ def _finish_identifier(name: str, fallback: str, reserved: frozenset[str] = froz
     return name
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def identifier(text: str, fallback: str = "value", reserved: frozenset[str] = frozenset()) -> str:
     """A snake_case Python identifier (fields, parameters, methods, modules)."""
     return _finish_identifier(snake_case(text), fallback, reserved)
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def class_name(text: str, fallback: str = "Model") -> str:
     """A PascalCase class identifier. Leading digits get the fallback prefix."""
     raw = ascii_words(text)

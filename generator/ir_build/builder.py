@@ -21,6 +21,31 @@ from .surface import api_surface
 from .type_refs import TypesMixin
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A surrogate code point in UTF-8 with "surrogatepass" (ED A0..BF xx); valid UTF-8 never has it.
+_ENCODED_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
+
+
+def _surely_encodable(document: Any) -> bool:
+    """True when no string in `document` (keys included) holds a lone surrogate; False when
+    one may (check_encodable then walks the document to say where).
+
+    Why marshal: it serializes a JSON-like tree in C several times faster than json.dumps,
+    and writes every non-ASCII str as UTF-8 with "surrogatepass", so a lone surrogate shows up
+    as bytes that valid UTF-8 never contains. Such bytes in a number's encoding are a false
+    alarm that only costs the walk. What marshal does not take (a YAML date, a str subclass,
+    very deep nesting) goes the json way: encoding the dumped text fails on a surrogate."""
+    import json
+    import marshal
+
+    try:
+        return _ENCODED_SURROGATE.search(marshal.dumps(document)) is None
+    except (ValueError, TypeError, RecursionError):
+        pass
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+        return True
+    except (UnicodeEncodeError, TypeError, ValueError, RecursionError):
+        return False  # a surrogate, or not plain JSON data: the walk decides
 
 
 class IRBuilder(ComponentsMixin, TypesMixin, OperationsMixin):
@@ -45,15 +70,8 @@ class IRBuilder(ComponentsMixin, TypesMixin, OperationsMixin):
         """JSON can carry lone surrogates (\\udcff) that no UTF-8 file can hold; without this
         check the build would end in a UnicodeEncodeError while writing. Encoding the whole
         document at once answers the common case fast; only a failure walks it to say where."""
-        import json
-
-        try:
-            json.dumps(self.doc, ensure_ascii=False).encode("utf-8")
+        if _surely_encodable(self.doc):
             return
-        except UnicodeEncodeError:
-            pass
-        except (TypeError, ValueError, RecursionError):
-            pass  # not plain JSON data: the walk below decides
         stack: list[tuple[tuple[str, ...], Any]] = [((), self.doc)]
         while stack:
             where, node = stack.pop()

@@ -12,11 +12,10 @@ import dataclasses
 import re
 from typing import Any
 
-from ..errors import json_pointer
 from ..ir import EnumDef, EnumMember, Field, ModelDef, TypeRef
 from ..naming import RESERVED_ATTRIBUTE_NAMES, class_name, clean_text, enum_member_name, identifier, unique
-from .base import BuilderBase
-from .surface import field_surface
+from .base import BuilderBase, pointer_token, schema_pointer
+from .surface import field_texts
 from .type_refs import schema_constraints
 
 # what msgspec refuses in a renamed field's JSON name
@@ -27,7 +26,7 @@ class ComponentsMixin(BuilderBase):
     # ------------------------------------------------------------------ components
     def classify(self) -> None:
         for name, schema in self.schemas.items():
-            pointer = json_pointer("components", "schemas", name)
+            pointer = schema_pointer(name)
             if not isinstance(schema, dict):
                 self.sink.error(pointer, "a schema must be an object")
                 continue
@@ -70,7 +69,7 @@ class ComponentsMixin(BuilderBase):
     def build_components(self) -> None:
         for name, schema in self.schemas.items():
             kind = self.kinds.get(name)
-            pointer = json_pointer("components", "schemas", name)
+            pointer = schema_pointer(name)
             cls = self.class_names.get(name)
             if kind == "enum" and cls:
                 self.enums[name] = self._enum(cls, pointer, schema)
@@ -129,7 +128,7 @@ class ComponentsMixin(BuilderBase):
                     continue
                 parts.append(self.class_names.get(name, name))
                 target = self.schemas[name]
-                part_pointer = json_pointer("components", "schemas", name)
+                part_pointer = schema_pointer(name)
                 self.allof_stack.append(name)
                 try:
                     sub_props, sub_required, _ = self._collect_properties(target, part_pointer)
@@ -144,7 +143,7 @@ class ComponentsMixin(BuilderBase):
             self.sink.error(f"{pointer}/properties", "must be an object")
             own = {}
         for prop_name, prop_schema in own.items():
-            props.append((str(prop_name), prop_schema, f"{pointer}/properties/{json_pointer(str(prop_name))[1:]}"))
+            props.append((str(prop_name), prop_schema, f"{pointer}/properties/{pointer_token(prop_name)}"))
         # later definitions of the same property win, keeping the first position
         merged: dict[str, tuple[str, Any, str]] = {}
         for item in props:
@@ -194,7 +193,7 @@ class ComponentsMixin(BuilderBase):
                 (str(target) if str(target) in self.schemas else None)
             cls = self.class_names.get(name or "")
             if cls not in members:
-                self.sink.warning(f"{pointer}/discriminator/mapping/{json_pointer(str(value))[1:]}",
+                self.sink.warning(f"{pointer}/discriminator/mapping/{pointer_token(value)}",
                                   f"discriminator value {str(value)!r} maps to {str(target)!r}, which is not a member; ignored")
                 continue
             mapping[str(value)] = cls  # type: ignore[assignment]
@@ -221,7 +220,7 @@ class ComponentsMixin(BuilderBase):
         key = "oneOf" if schema.get("oneOf") else "anyOf"
         self.union_stack.append(name)
         try:
-            ref = self._union_of(key, schema[key], schema, json_pointer("components", "schemas", name), cls, "", cls, depth)
+            ref = self._union_of(key, schema[key], schema, schema_pointer(name), cls, "", cls, depth)
         finally:
             self.union_stack.pop()
         self.union_refs[name] = ref
@@ -279,14 +278,20 @@ class ComponentsMixin(BuilderBase):
             py_name = unique(identifier(prop_name, "field", RESERVED_ATTRIBUTE_NAMES), taken)
             type_ref = self.type_of(prop_schema, prop_pointer, owner, prop_name)
             enum_values = self._inline_enum(prop_schema)
-            fields.append(field_surface(Field(
-                py_name=py_name, json_name=prop_name, type=type_ref, required=prop_name in required,
-                read_only=bool(prop_schema.get("readOnly")), write_only=bool(prop_schema.get("writeOnly")),
+            is_required = prop_name in required
+            write_only = bool(prop_schema.get("writeOnly"))
+            # the user-facing texts now, so the Field is made once (Field.decode_required)
+            annotation, struct, py_default, members = field_texts(type_ref, is_required and not write_only,
+                                                                   enum_values)
+            fields.append(Field(
+                py_name=py_name, json_name=prop_name, type=type_ref, required=is_required,
+                read_only=bool(prop_schema.get("readOnly")), write_only=write_only,
                 description=clean_text(prop_schema.get("description")),
                 default=prop_schema.get("default"), has_default="default" in prop_schema,
                 enum_values=enum_values, deprecated=bool(prop_schema.get("deprecated")),
                 constraints=schema_constraints(prop_schema),
-            )))
+                annotation=annotation, model_annotation=struct, py_default=py_default, enum_members=members,
+            ))
         return tuple(fields)
 
 

@@ -8,27 +8,32 @@ rules come from call_rules.py, the module the generated SDK runs with.
 
 from __future__ import annotations
 
+import keyword
 import re
 from typing import Any
 
-from ..errors import json_pointer
 from ..ir import Operation, Parameter, RequestBody, Response, TypeRef
 from ..naming import RESERVED_PARAMETER_NAMES, clean_text, identifier, snake_case, unique
-from .base import HTTP_METHODS, BuilderBase
+from .base import HTTP_METHODS, BuilderBase, pointer_token
 from .rules import ALL_CONTROL_KWARGS, BODY_METHODS, admits_json, is_form_media, is_json_media
 from .surface import exception_for
 from .type_refs import schema_constraints
 
 
+# Names a generated parameter or method can't take, made once: identifier() is memoized on its
+# arguments, and a set built per call would be hashed anew each time.
+_NOT_PARAMETERS = RESERVED_PARAMETER_NAMES | ALL_CONTROL_KWARGS
+_NOT_METHODS = RESERVED_PARAMETER_NAMES | {"api_client"}
+_PATH_VARIABLE = re.compile(r"\{([^{}]*)\}")
+
+
 def parameter_name(wire_name: str) -> str:
     """cvat-sdk's parameter names: snake case, and a keyword gets a leading underscore
     (`from` -> `_from`), which can't clash with the call options (they are all known)."""
-    import keyword
-
     base = snake_case(wire_name)
     if base and (keyword.iskeyword(base) or keyword.issoftkeyword(base)) and f"_{base}" not in ALL_CONTROL_KWARGS:
         return f"_{base}"
-    return identifier(wire_name, "param", RESERVED_PARAMETER_NAMES | ALL_CONTROL_KWARGS)
+    return identifier(wire_name, "param", _NOT_PARAMETERS)
 
 
 
@@ -39,7 +44,7 @@ class OperationsMixin(BuilderBase):
         seen_ids: dict[str, str] = {}
         result: list[tuple[str, Operation, str]] = []
         for path, item in paths.items():
-            item_pointer = json_pointer("paths", path)
+            item_pointer = "/paths/" + pointer_token(path)
             if not isinstance(item, dict):
                 self.sink.error(item_pointer, "a path item must be an object")
                 continue
@@ -71,10 +76,10 @@ class OperationsMixin(BuilderBase):
         tag_prefix = (snake_case(tag) or "default") + "_"
         snake_id = identifier(op_id, "operation")
         base = snake_id[len(tag_prefix):] if snake_id.startswith(tag_prefix) and len(snake_id) > len(tag_prefix) else snake_id
-        method_name = identifier(base, "operation", RESERVED_PARAMETER_NAMES | {"api_client"})
+        method_name = identifier(base, "operation", _NOT_METHODS)
         params = self._parameters(op, shared, pointer)
         declared = {p.wire_name for p in params if p.location == "path"}
-        for variable in re.findall(r"\{([^{}]*)\}", path):
+        for variable in _PATH_VARIABLE.findall(path):
             if variable not in declared:
                 self.sink.error(pointer, f"the path variable {{{variable}}} has no 'in: path' parameter")
         taken = {p.py_name for p in params}
@@ -164,7 +169,7 @@ class OperationsMixin(BuilderBase):
             return None
         ref_name = self._ref_name((media.get("schema") or {}).get("$ref"))
         owner = self.class_names.get(ref_name, "Body") if ref_name else "Body"
-        where = f"{pointer}/content/{json_pointer(types[0])[1:]}/schema"
+        where = f"{pointer}/content/{pointer_token(types[0])}/schema"
         props, required, _ = self._collect_properties(schema, where)
         params: list[Parameter] = []
         for name, prop, prop_pointer in props:
@@ -197,14 +202,14 @@ class OperationsMixin(BuilderBase):
         schema = schema if isinstance(schema, dict) else {}
         ref_name = self._ref_name(schema.get("$ref"))
         if ref_name and ref_name in self.class_names:
-            py_name = identifier(self.class_names[ref_name], "body", RESERVED_PARAMETER_NAMES | ALL_CONTROL_KWARGS)
+            py_name = identifier(self.class_names[ref_name], "body", _NOT_PARAMETERS)
         elif schema.get("type") == "array" and isinstance(schema.get("items"), dict) and \
                 self._ref_name(schema["items"].get("$ref")) in self.class_names:
             py_name = identifier(self.class_names[self._ref_name(schema["items"]["$ref"]) or ""], "body",
-                                 RESERVED_PARAMETER_NAMES | ALL_CONTROL_KWARGS)
+                                 _NOT_PARAMETERS)
         else:
             py_name = "body"
-        type_ref = self.type_of(schema, f"{pointer}/content/{json_pointer(preferred)[1:]}/schema", "Body", "request")
+        type_ref = self.type_of(schema, f"{pointer}/content/{pointer_token(preferred)}/schema", "Body", "request")
         return RequestBody(py_name=unique(py_name, taken), type=type_ref, content_types=content_types,
                            required=bool(body.get("required")), description=clean_text(body.get("description")))
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..ir import IR, Api, EnumMember, Field, Operation, Parameter, Response, SignatureEntry, TypeRef
+from ..ir import IR, Api, EnumMember, Field, ModelDef, Operation, Parameter, Response, SignatureEntry, TypeRef
 from ..naming import enum_member_name, unique
 
 # the exceptions module's class per status (runtime exceptions.exception_for_status)
@@ -38,7 +38,12 @@ def exception_for(status: str) -> str:
 
 
 def with_exceptions(responses: tuple[Response, ...]) -> tuple[Response, ...]:
-    return tuple(dataclasses.replace(r, exception=exception_for(r.status)) for r in responses)
+    """`responses` with each one's exception class. The IR builder already sets it; only a
+    response whose status a transform changed is copied (most calls copy nothing)."""
+    if all(r.exception == exception_for(r.status) for r in responses):
+        return responses
+    return tuple(r if r.exception == exception_for(r.status) else
+                 dataclasses.replace(r, exception=exception_for(r.status)) for r in responses)
 
 
 def unshadow(annotation: str, taken: frozenset[str]) -> str:
@@ -106,27 +111,44 @@ def signature(op: Operation, taken: frozenset[str] = frozenset()) -> tuple[Signa
 
 def operation_surface(op: Operation, taken: frozenset[str]) -> Operation:
     """`op` with its signature, return annotation, page iterator and exceptions filled in;
-    `taken` is every method name of its Api class."""
+    `taken` is every method name of its Api class. An operation whose texts are already
+    right is returned as it is: with_surface runs over the whole IR after the transforms,
+    which change few operations, and copying a frozen dataclass is the costly part."""
     iterator = iterator_annotation = ""
     if op.page_item is not None and f"{op.method_name}_iter" not in taken:
         iterator = f"{op.method_name}_iter"
         iterator_annotation = f"Iterator[{op.page_item.annotation()}]"
+    texts = (signature(op, taken), unshadow(return_annotation(op), taken), iterator, iterator_annotation,
+             with_exceptions(op.responses))
+    if texts == (op.signature, op.return_annotation, op.iterator_name, op.iterator_annotation, op.responses):
+        return op
     return dataclasses.replace(
-        op, signature=signature(op, taken), return_annotation=unshadow(return_annotation(op), taken),
-        iterator_name=iterator, iterator_annotation=iterator_annotation, responses=with_exceptions(op.responses))
+        op, signature=texts[0], return_annotation=texts[1], iterator_name=iterator,
+        iterator_annotation=iterator_annotation, responses=texts[4])
 
 
 def api_surface(api: Api) -> Api:
     taken = frozenset(op.method_name for op in api.operations)
-    return dataclasses.replace(api, operations=tuple(operation_surface(op, taken) for op in api.operations))
+    operations = tuple(operation_surface(op, taken) for op in api.operations)
+    if all(new is old for new, old in zip(operations, api.operations)):
+        return api  # nothing changed: no copy (see operation_surface)
+    return dataclasses.replace(api, operations=operations)
 
 
 def with_surface(ir: IR) -> IR:
     """The IR with every operation's and field's user-facing texts (re)computed. A transform
     plugin that renames methods, adds fields or changes types calls this
-    (plugin_api.with_surface) before returning its IR."""
-    models = tuple(dataclasses.replace(m, fields=tuple(field_surface(f) for f in m.fields)) for m in ir.models)
+    (plugin_api.with_surface) before returning its IR. What is already right is kept as the
+    same object, not copied (the pipeline calls this on every build with a transform)."""
+    models = tuple(_model_surface(m) for m in ir.models)
     return dataclasses.replace(ir, apis=tuple(api_surface(api) for api in ir.apis), models=models)
+
+
+def _model_surface(model: ModelDef) -> ModelDef:
+    fields = tuple(field_surface(f) for f in model.fields)
+    if all(new is old for new, old in zip(fields, model.fields)):
+        return model
+    return dataclasses.replace(model, fields=fields)
 
 
 def enum_members(values: tuple[str, ...]) -> tuple[EnumMember, ...]:
@@ -137,14 +159,27 @@ def enum_members(values: tuple[str, ...]) -> tuple[EnumMember, ...]:
     return tuple(EnumMember(unique(enum_member_name(v), taken), v) for v in dict.fromkeys(values))
 
 
-def field_surface(field: Field) -> Field:
-    """`field` with the annotations of its interface and its model, and its default: a field
-    a response may leave out admits UNSET in both, so that a model is a valid subtype of its
-    interface for type checkers."""
-    annotation = field.type.annotation()
-    struct = field.type.struct_annotation()
+def field_texts(type_ref: TypeRef, decode_required: bool,
+                enum_values: tuple[str, ...]) -> tuple[str, str, str, tuple[EnumMember, ...]]:
+    """What users see of a field, from what decides it: the annotations of its interface and
+    its model, its default, and its inline enum's member names. A field a response may leave
+    out admits UNSET in both annotations, so that a model is a valid subtype of its interface
+    for type checkers. Apart from field_surface so that the IR builder makes each Field once,
+    with these texts, instead of making it and then copying it with them."""
+    annotation = type_ref.annotation()
+    struct = type_ref.struct_annotation()
     default = ""
-    if not field.decode_required:
+    if not decode_required:
         annotation, struct, default = f"{annotation} | UnsetType", f"{struct} | UnsetType", "UNSET"
+    return annotation, struct, default, enum_members(enum_values) if enum_values else ()
+
+
+def field_surface(field: Field) -> Field:
+    """`field` with its user-facing texts (field_texts); the same object when they are
+    already right."""
+    annotation, struct, default, members = field_texts(field.type, field.decode_required, field.enum_values)
+    if (annotation == field.annotation and struct == field.model_annotation and default == field.py_default
+            and members == field.enum_members):
+        return field
     return dataclasses.replace(field, annotation=annotation, model_annotation=struct, py_default=default,
-                               enum_members=enum_members(field.enum_values))
+                               enum_members=members)

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from typing import Any
 
-from ..errors import json_pointer
 from ..ir import ModelDef, TypeRef
 from ..naming import class_name, clean_text, pascal_case, unique
-from .base import MAX_TYPE_DEPTH, BuilderBase
+from .base import MAX_TYPE_DEPTH, BuilderBase, schema_pointer
+
+
+# TypeRefs are immutable, so the scalar ones are made once and shared: type_of returns
+# thousands of them, and a shared one is equal to a new one in every respect.
+_SCALARS: dict[tuple[str, bool], TypeRef] = {
+    (kind, nullable): TypeRef(kind, nullable=nullable)  # type: ignore[arg-type]
+    for kind in ("str", "int", "float", "bool", "date", "datetime", "binary", "any") for nullable in (False, True)
+}
+_ANY = _SCALARS["any", False]
+_STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "binary"}
 
 
 class TypesMixin(BuilderBase):
@@ -23,38 +33,36 @@ class TypesMixin(BuilderBase):
     def type_of(self, schema: Any, pointer: str, owner: str = "", prop: str = "", depth: int = 0) -> TypeRef:
         if depth > MAX_TYPE_DEPTH:
             self.sink.error(pointer, f"schema nested more than {MAX_TYPE_DEPTH} levels deep")
-            return TypeRef("any")
+            return _ANY
         if not isinstance(schema, dict):
-            return TypeRef("any")
+            return _ANY
         nullable = bool(schema.get("nullable"))
         ref = schema.get("$ref")
         if ref is not None:
             name = self._ref_name(ref)
             if name is None:
                 self.sink.error(pointer, f"unsupported reference {ref!r}")
-                return TypeRef("any")
+                return _ANY
             return self._component_type(name, nullable, pointer, depth)
         for key in ("allOf", "oneOf", "anyOf"):
             variants = schema.get(key)
             if isinstance(variants, list) and variants:
                 return self._composed_type(key, variants, schema, pointer, owner, prop, nullable, depth)
-        if isinstance(schema.get("enum"), list):
-            values = schema["enum"]
+        values = schema.get("enum")
+        if isinstance(values, list):
             if None in values:
                 nullable = True
             if all(isinstance(v, str) or v is None for v in values):
-                return TypeRef("str", nullable=nullable)
+                return _SCALARS["str", nullable]
         kind = schema.get("type")
-        fmt = schema.get("format")
         if kind == "string":
-            mapped = {"date-time": "datetime", "date": "date", "binary": "binary"}.get(fmt or "", "str")
-            return TypeRef(mapped, nullable=nullable)  # type: ignore[arg-type]
+            return _SCALARS[_STRING_FORMATS.get(schema.get("format") or "", "str"), nullable]
         if kind == "integer":
-            return TypeRef("int", nullable=nullable)
+            return _SCALARS["int", nullable]
         if kind == "number":
-            return TypeRef("float", nullable=nullable)
+            return _SCALARS["float", nullable]
         if kind == "boolean":
-            return TypeRef("bool", nullable=nullable)
+            return _SCALARS["bool", nullable]
         if kind == "array":
             item = self.type_of(schema.get("items"), f"{pointer}/items", owner, prop, depth + 1)
             return TypeRef("list", item=item, nullable=nullable)
@@ -63,9 +71,9 @@ class TypesMixin(BuilderBase):
                 return TypeRef("model", name=self._inline_model(schema, pointer, owner, prop), nullable=nullable)
             extra = schema.get("additionalProperties")
             value = (self.type_of(extra, f"{pointer}/additionalProperties", owner, prop, depth + 1)
-                     if isinstance(extra, dict) and extra else TypeRef("any"))
+                     if isinstance(extra, dict) and extra else _ANY)
             return TypeRef("dict", item=value, nullable=nullable)
-        return TypeRef("any", nullable=nullable)
+        return _SCALARS["any", nullable]
 
 
     def _component_type(self, name: str, nullable: bool, pointer: str, depth: int) -> TypeRef:
@@ -84,7 +92,7 @@ class TypesMixin(BuilderBase):
         if depth > MAX_TYPE_DEPTH:
             self.sink.error(pointer, "recursive reference between primitive schemas")
             return TypeRef("any")
-        inner = self.type_of(self.schemas[name], json_pointer("components", "schemas", name), depth=depth + 1)
+        inner = self.type_of(self.schemas[name], schema_pointer(name), depth=depth + 1)
         return TypeRef(inner.kind, inner.name, inner.item, inner.nullable or nullable)
 
 
@@ -101,7 +109,7 @@ class TypesMixin(BuilderBase):
                 name = self._inline_class(schema, owner, prop, lambda cls: ModelDef(
                     cls, pointer, clean_text(schema.get("description")),
                     self.models[target].fields if target in self.models else self._model(
-                        self.class_names[target], json_pointer("components", "schemas", target), self.schemas[target]).fields,
+                        self.class_names[target], schema_pointer(target), self.schemas[target]).fields,
                     kind="composed", base=self.class_names[target], composed_of=(self.class_names[target],),
                     composition="allOf"))
                 return TypeRef("model", name=name, nullable=nullable)
@@ -163,6 +171,8 @@ class TypesMixin(BuilderBase):
 
 _LENGTHS = ("minLength", "maxLength", "minItems", "maxItems")
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+# every keyword schema_constraints reads: a schema with none of them (most are) has none
+_CONSTRAINT_KEYS = frozenset((*_LENGTHS, *_BOUNDS, "pattern", "items"))
 
 
 def schema_constraints(schema: Any, depth: int = 0) -> tuple[tuple[str, Any], ...]:
@@ -171,9 +181,7 @@ def schema_constraints(schema: Any, depth: int = 0) -> tuple[tuple[str, Any], ..
     `exclusiveMinimum: <minimum>`), `pattern` only if Python's `re` compiles it, `items`
     the constraints of an array's items. Anything malformed is left out: the checks are a
     client-side convenience, the server stays the judge."""
-    import re
-
-    if not isinstance(schema, dict) or depth > 4:
+    if not isinstance(schema, dict) or depth > 4 or _CONSTRAINT_KEYS.isdisjoint(schema):
         return ()
     found: dict[str, Any] = {}
     for key in _LENGTHS:
