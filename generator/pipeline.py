@@ -116,6 +116,8 @@ class Build:
         self._syntax_pending = False
         self._parsed: Any = None  # syntax.ParsedCache, set by render()
         self._to_parse: dict[str, str] | None = None  # the files that skip black, once rendered
+        self._emit_worker: Any = None  # emit._Worker: parses the Python it emitted
+        self._worker_files: dict[str, str] = {}
         self._validation_done = False
         self.checks: BackgroundChecks | None = None
         self._forked_checks = checks
@@ -199,7 +201,7 @@ class Build:
             return
         try:
             self._wait_for_validation(checks)
-            report = checks.syntax_report() if self._syntax_pending else None
+            report = self._syntax_report(checks)
         finally:
             self.close_checks()
         final = self._to_parse or {}
@@ -213,6 +215,29 @@ class Build:
         if report is not None and self._to_parse is not None:
             self._parsed.remember(self._to_parse, report.whole)
 
+    def _syntax_report(self, checks: BackgroundChecks) -> Any:
+        """The background child's parse, with the emit worker's for the files it emitted (as
+        long as no finalize hook changed them: those went to the child). None: nothing to say."""
+        from .syntax import SyntaxReport
+
+        report = checks.syntax_report() if self._syntax_pending else None
+        worker, self._emit_worker = self._emit_worker, None
+        if worker is None:
+            return report
+        theirs = worker.syntax()
+        final = self._to_parse or {}
+        if theirs is None:  # the worker did not answer: parse its files here, as it would have
+            from .syntax import check
+
+            kept = {path: source for path, source in self._worker_files.items() if final.get(path) == source}
+            theirs = check(self._parsed.jobs(kept))
+        combined = SyntaxReport()
+        combined.extend(report or SyntaxReport())
+        unchanged = {path for path, source in self._worker_files.items() if final.get(path) == source}
+        combined.errors.extend(e for e in theirs.errors if e[0] in unchanged)
+        combined.whole |= theirs.whole & unchanged
+        return combined
+
     def _wait_for_validation(self, checks: BackgroundChecks) -> None:
         if self._validation_done:
             return
@@ -222,7 +247,10 @@ class Build:
         self.context.diagnostics.raise_if_errors()
 
     def close_checks(self) -> None:
-        """End the background process, answered or not (a build can stop at any stage)."""
+        """End the background processes, answered or not (a build can stop at any stage)."""
+        if self._emit_worker is not None:
+            self._emit_worker.close()
+            self._emit_worker = None
         if self._forked_checks is not None:
             self._forked_checks.close()
             self._forked_checks = None
@@ -276,9 +304,9 @@ class Build:
     def render(self, ir: IR) -> dict[str, bytes]:
         from .context import OutputFile
         from .format import FormatError, Formatter
-        from .syntax import ParsedCache, check
-        from .plugin_host import call_hook
+        from .emit import emit_files
         from .render import Renderer
+        from .syntax import ParsedCache, check
 
         dirs = [Path(d) for d in self.config.template_dirs]
         for _, extra in self._call("cvatgen_template_dirs", context=self.context):
@@ -300,23 +328,11 @@ class Build:
                 checks.submit_sources(parsed.jobs(sources))
                 self._syntax_pending = True
 
-        files: list[OutputFile] = []
-        owners: dict[str, str] = {}
-        for name, function, argnames in self.host.impls("cvatgen_emit_files", self.config.plugin_order):
-            values = {"ir": ir, "context": self.context}
-            emitted = call_hook(name, "cvatgen_emit_files", function, {a: values[a] for a in argnames})
-            batch: list[OutputFile] = []
-            for item in emitted or []:
-                if not isinstance(item, OutputFile):
-                    raise BuildError(Diagnostic("", f"plugin {name!r} emitted {type(item).__name__}, not OutputFile",
-                                                source="plugins"), exit_code=EXIT_PLUGIN)
-                if item.path in owners:
-                    raise BuildError(Diagnostic("", f"plugins {owners[item.path]!r} and {name!r} both emit {item.path}",
-                                                source="plugins"), exit_code=EXIT_PLUGIN)
-                owners[item.path] = name
-                batch.append(item if item.plugin else dataclasses.replace(item, plugin=name))
-            files.extend(batch)
-            hand_over(batch)
+        emitted = emit_files(self.host, self.config.plugin_order, ir, self.context, self._skips_black, parsed,
+                             hand_over)
+        files = emitted.files
+        self._emit_worker, self._worker_files = emitted.worker, emitted.worker_files
+        handed_over.update(emitted.worker_files)  # parsed by the worker
         self._call("cvatgen_finalize", files=files, ir=ir, context=self.context)
         self.context.diagnostics.raise_if_errors()
         hand_over(files)  # what a finalize hook added or changed

@@ -12,6 +12,8 @@ from cvat_gen.plugin_api import py_literal
 from cvat_gen.plugin_api import layout_brackets
 
 CVATGEN_ORDER = 50
+# its files depend on the IR alone: rendered in the emit worker, beside the docs (cvat_gen.emit)
+CVATGEN_EMIT_IN_WORKER = True
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from cvat_gen.plugin_api import py_literal
 from cvat_gen.plugin_api import layout_brackets
 
 CVATGEN_ORDER = 40
+# its files depend on the IR alone: rendered in the emit worker, beside the docs (cvat_gen.emit)
+CVATGEN_EMIT_IN_WORKER = True
 _LINE_LENGTH = 100  # of the generated code (black's setting in cvat_gen.format)
 
 

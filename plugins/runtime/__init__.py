@@ -14,6 +14,8 @@ from cvat_gen.plugin_api import hookimpl
 from cvat_gen.plugin_api import IR
 
 CVATGEN_ORDER = 30
+# its files depend on the IR alone: rendered in the emit worker, beside the docs (cvat_gen.emit)
+CVATGEN_EMIT_IN_WORKER = True
 FILES = Path(__file__).parent / "files"
 RUNTIME_MODULES = (
     "api_client.py",
