@@ -12,11 +12,11 @@ exactly as it was. Without `fork` (Windows), both run in-process, in the same or
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic
+from .forked import Child, Receiver, Sender, can_fork, pipe
 from .syntax import SyntaxJob, SyntaxReport, check
 from .validate import spec_diagnostics
 
@@ -28,16 +28,13 @@ class BackgroundChecks:
         self._validation: list[Diagnostic] | None = None
         self._syntax: SyntaxReport | None = None  # None: not answered yet
         self._local = SyntaxReport()  # without a child: found in-process
-        self._process: Any = None
+        self._process: Child | None = None
         self._sender: Any = None
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not can_fork():
             return
-        context = multiprocessing.get_context("fork")
-        inbox, self._to_child = context.Pipe(duplex=False)
-        self._from_child, outbox = context.Pipe(duplex=False)
-        self._process = context.Process(target=_child, args=(inbox, outbox, (self._to_child, self._from_child), cache_dir),
-                                        daemon=True)
-        self._process.start()
+        inbox, self._to_child = pipe()
+        self._from_child, outbox = pipe()
+        self._process = Child(_child, inbox, outbox, cache_dir, close_in_child=(self._to_child, self._from_child))
         inbox.close()
         outbox.close()
 
@@ -121,17 +118,11 @@ class BackgroundChecks:
         self._to_child.close()
         self._from_child.close()
         self._process.join(timeout=5)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join()
         self._process = None
 
 
-def _child(inbox: Any, outbox: Any, parent_ends: tuple[Any, ...], cache_dir: Path | None) -> None:
+def _child(inbox: Receiver, outbox: Sender, cache_dir: Path | None) -> None:
     from .spec_check import prepare
-
-    for end in parent_ends:  # the fork copied them: without this, the inbox never sees EOF
-        end.close()
 
     defaults = prepare(cache_dir)  # the slow part of the fast path, while the parent patches
     try:

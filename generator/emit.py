@@ -132,15 +132,12 @@ class _Worker:
     @classmethod
     def start(cls, hooks: list[Hook], ir: IR, context: BuildContext, skips_black: Callable[[OutputFile], bool],
               parsed: ParsedCache) -> _Worker | None:
-        import multiprocessing
+        from .forked import Child, can_fork, pipe
 
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not can_fork():
             return None
-        fork = multiprocessing.get_context("fork")
-        mine, theirs = fork.Pipe(duplex=False)
-        process = fork.Process(target=_work, args=(theirs, mine, hooks, ir, context, skips_black, parsed),
-                               daemon=True, name="cvat-gen-emit")
-        process.start()
+        mine, theirs = pipe()
+        process = Child(_work, theirs, hooks, ir, context, skips_black, parsed, close_in_child=(mine,))
         theirs.close()
         return cls(process, mine)
 
@@ -173,18 +170,11 @@ class _Worker:
             return
         self.connection.close()
         self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
         self.process = None
 
 
-def _work(connection: Any, parent_end: Any, hooks: list[Hook], ir: IR, context: BuildContext,
+def _work(connection: Any, hooks: list[Hook], ir: IR, context: BuildContext,
           skips_black: Callable[[OutputFile], bool], parsed: ParsedCache) -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to report, once
-    parent_end.close()
     extras = dict(context.extras)
     results: list[tuple[str, list[OutputFile], list[Diagnostic]]] = []
     try:

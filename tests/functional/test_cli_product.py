@@ -136,17 +136,23 @@ def test_ctrl_c_exits_130_and_keeps_the_old_output(tmp_path: Path) -> None:
     build(schema_path("2.70.0"), out)
     before = snapshot(out)
     new_schema = hashlib.sha256(schema_path("2.69.0").read_bytes()).hexdigest()
-    for delay in (0.6, 1.2, 2.0):
+    interrupted = 0
+    # from start-up to the last renames (a rebuild takes about half a second on a quiet machine,
+    # several on a loaded one): each interruption lands in another stage
+    for delay in (0.05, 0.15, 0.3, 0.45, 0.6, 1.2, 2.0):
+        # in a session of its own, signalled as a terminal does: the whole process group, the
+        # build's helper processes too (they must leave the reporting to the build)
         process = subprocess.Popen([sys.executable, "-m", "cvat_gen", "build", "-q", "-o", str(out),
                                     "-s", str(schema_path("2.69.0"))],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
         time.sleep(delay)
-        process.send_signal(signal.SIGINT)
+        os.killpg(process.pid, signal.SIGINT)
         _, err = process.communicate(timeout=120)
         if process.returncode == 0:
             break  # the build finished first: the new output must then be whole
         assert process.returncode == 130, err
         assert err.strip().endswith("interrupted") and "Traceback" not in err
+        interrupted += 1
         if snapshot(out) != before:
             # Ctrl-C came while the staged files were being renamed into place: that step is
             # held to its end, so the output is the whole new build, never a mix of two
@@ -154,6 +160,7 @@ def test_ctrl_c_exits_130_and_keeps_the_old_output(tmp_path: Path) -> None:
             assert manifest is not None and manifest.schema_sha256 == new_schema, "a mix of two builds"
             assert intact(out)
             break
+    assert interrupted, "no run was interrupted: the delays miss the build"
     assert intact(out)
 
 

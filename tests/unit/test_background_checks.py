@@ -7,7 +7,7 @@ and no child process outlives the build."""
 
 from __future__ import annotations
 
-import multiprocessing
+from cvat_gen.forked import live_children
 from pathlib import Path
 
 import pytest
@@ -52,7 +52,7 @@ def test_a_syntax_error_found_in_the_background_leaves_no_folder_behind(tmp_path
     assert info.value.exit_code == EXIT_PLUGIN
     assert "not valid Python" in str(info.value) and "__init__.py" in str(info.value)
     assert not (tmp_path / "fresh").exists(), "the folders made for staging must go again"
-    assert not multiprocessing.active_children()
+    assert not live_children()
 
 
 def test_a_syntax_error_found_in_the_background_keeps_the_old_output(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_a_syntax_error_found_in_the_background_keeps_the_old_output(tmp_path: P
     with pytest.raises(BuildError, match="not valid Python"):
         run_build(_config(tmp_path, output, template_dirs=(str(_broken_template(tmp_path)),)))
     assert _tree(output) == before  # no staged file left, nothing replaced
-    assert not multiprocessing.active_children()
+    assert not live_children()
 
 
 def test_the_background_answers_in_order_and_ends() -> None:
@@ -74,7 +74,7 @@ def test_the_background_answers_in_order_and_ends() -> None:
     path, message = checks.syntax_error() or ("", "")
     assert path == "bad.py" and "line 1" in message
     checks.close()
-    assert not multiprocessing.active_children()
+    assert not live_children()
 
 
 def test_a_build_that_stops_before_validation_ends_its_child(tmp_path: Path) -> None:
@@ -83,7 +83,7 @@ def test_a_build_that_stops_before_validation_ends_its_child(tmp_path: Path) -> 
                        "  - target: $.nowhere\n    update: {x: 1}\n", encoding="utf-8")
     with pytest.raises(BuildError):
         run_build(_config(tmp_path, tmp_path / "out", overlays=(str(overlay),)))
-    assert not multiprocessing.active_children()
+    assert not live_children()
     assert not (tmp_path / "out").exists()
 
 
@@ -181,7 +181,11 @@ def test_a_read_only_install_keeps_built_in_bytecode_in_the_cache_dir(tmp_path: 
 
 def test_without_fork_the_checks_run_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows has no fork: the same checks, in the same order, in the build's own process."""
-    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    import cvat_gen.background
+    import cvat_gen.forked
+
+    monkeypatch.setattr(cvat_gen.background, "can_fork", lambda: False)
+    monkeypatch.setattr(cvat_gen.forked, "can_fork", lambda: False)  # the emit worker's too
     checks = BackgroundChecks()
     checks.submit_document({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}})
     checks.submit_sources(_jobs({"bad.py": "def f(:\n"}))

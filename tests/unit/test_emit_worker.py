@@ -7,7 +7,7 @@ be those of the plain in-order run, which `emit._cores = 1` forces.
 
 from __future__ import annotations
 
-import multiprocessing
+from cvat_gen.forked import live_children
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -48,7 +48,7 @@ def _build(tmp_path: Path, tag: str, schema: Path = GOLDEN_SCHEMA, plugins: list
         result = run_build(BuildConfig(schema=str(schema), schema_is_default=False, output=output,
                                        cache_dir=tmp_path / f"cache-{tag}"), extra_plugins=plugins or [])
     assert bool(calls) == (not in_order), "the worker ran (or not) as asked"
-    assert not multiprocessing.active_children()
+    assert not live_children()
     return _tree(output), [w.format() for w in result.warnings]
 
 
