@@ -8,7 +8,6 @@ through a filter here: `doc` (docstring body), `lit` (Python literal), `comment`
 from __future__ import annotations
 
 import functools
-import html
 import os
 import re
 from pathlib import Path
@@ -49,7 +48,8 @@ _BLOCK_STARTS = {"#": "&#35;", "!": "&#33;", "~": "&#126;", "=": "&#61;", "-": "
 def _escape_prose(text: str) -> str:
     """Text outside code spans: no HTML (`<`, `>`, `&` become entities; quotes are harmless
     outside a tag), no link/image/attribute/table syntax."""
-    return html.escape(text, quote=False).translate(_MD_ESCAPES)
+    # html.escape(text, quote=False), without importing `html` (its entity table costs 2 ms)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").translate(_MD_ESCAPES)
 
 
 def _escape_segmented(line: str) -> str:
