@@ -75,6 +75,12 @@ class BackgroundChecks:
         self._sender = threading.Thread(target=send, name="cvat-gen-background-send", daemon=True)
         self._sender.start()
 
+    def sent(self) -> None:
+        """Wait until what was handed over is in the pipe (before another fork: a thread
+        caught in the middle of a write is no state to copy into a child)."""
+        if self._sender is not None:
+            self._sender.join()
+
     def _receive(self) -> Any:
         try:
             return self._from_child.recv()

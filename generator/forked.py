@@ -25,20 +25,16 @@ def can_fork() -> bool:
     return hasattr(os, "fork")
 
 
-class Sender:
-    """The writing end of a pipe: whole pickled messages, each behind its length."""
+class _End:
+    """One end of a pipe, by file descriptor."""
 
     def __init__(self, fd: int) -> None:
         self.fd: int | None = fd
 
-    def send(self, message: Any) -> None:
+    def _open_fd(self) -> int:
         if self.fd is None:
             raise OSError("the pipe is closed")
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(_HEADER.pack(len(data)) + data)
-        while view:
-            written = os.write(self.fd, view)
-            view = view[written:]
+        return self.fd
 
     def close(self) -> None:
         if self.fd is not None:
@@ -46,18 +42,26 @@ class Sender:
             self.fd = None
 
 
-class Receiver:
+class Sender(_End):
+    """The writing end of a pipe: whole pickled messages, each behind its length."""
+
+    def send(self, message: Any) -> None:
+        fd = self._open_fd()
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(_HEADER.pack(len(data)) + data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+
+
+class Receiver(_End):
     """The reading end: `recv()` gives the next message, EOFError when the writer is gone."""
 
-    def __init__(self, fd: int) -> None:
-        self.fd: int | None = fd
-
     def _exactly(self, size: int) -> bytes:
-        if self.fd is None:
-            raise OSError("the pipe is closed")
+        fd = self._open_fd()
         chunks: list[bytes] = []
         while size:
-            chunk = os.read(self.fd, min(size, 1 << 20))
+            chunk = os.read(fd, min(size, 1 << 20))
             if not chunk:
                 raise EOFError
             chunks.append(chunk)
@@ -67,11 +71,6 @@ class Receiver:
     def recv(self) -> Any:
         (size,) = _HEADER.unpack(self._exactly(_HEADER.size))
         return pickle.loads(self._exactly(size))  # noqa: S301 - our own fork wrote it
-
-    def close(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
 
 
 def pipe() -> tuple[Receiver, Sender]:

@@ -328,6 +328,8 @@ class Build:
                 checks.submit_sources(parsed.jobs(sources))
                 self._syntax_pending = True
 
+        if checks is not None:
+            checks.sent()  # the emit worker is forked next
         emitted = emit_files(self.host, self.config.plugin_order, ir, self.context, self._skips_black, parsed,
                              hand_over)
         files = emitted.files
