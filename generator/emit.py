@@ -97,8 +97,8 @@ def emit_files(host: PluginHost, order: tuple[str, ...], ir: IR, context: BuildC
     local = {h[0] for h in local_hooks}
     files = _collect([(h[0], emitted[h[0]]) for h in hooks],
                      lambda batch: hand_over(batch) if batch and batch[0].plugin in local else None)
-    worker_files = {f.path: f.content for f in files if f.plugin not in local and skips_black(f)}
-    assert all(isinstance(content, str) for content in worker_files.values())
+    worker_files = {f.path: f.content for f in files
+                    if f.plugin not in local and isinstance(f.content, str) and skips_black(f)}
     return EmitResult(files, worker, worker_files)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import closing
 from typing import Any

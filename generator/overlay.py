@@ -213,8 +213,8 @@ class Overlay:
         as CVAT's own patches do) and its `info.version` inside `server_versions`
         (ValueError if unreadable)."""
         if self.schema_title is not None:
-            info = schema.get("info") if isinstance(schema.get("info"), dict) else {}
-            if info.get("title") != self.schema_title:
+            info = schema.get("info")
+            if (info.get("title") if isinstance(info, dict) else None) != self.schema_title:
                 return False
         if edition_reason(self.editions, schema) is not None:
             return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import sys
 import time
@@ -25,7 +24,7 @@ from .write import (
 
 if TYPE_CHECKING:
     from .background import BackgroundChecks
-    from .context import PatchReport
+    from .context import OutputFile, PatchReport
     from .plugin_host import PluginHost
     from .ir import IR
 
@@ -302,9 +301,8 @@ class Build:
             yield name, ir
 
     def render(self, ir: IR) -> dict[str, bytes]:
-        from .context import OutputFile
-        from .format import FormatError, Formatter
         from .emit import emit_files
+        from .format import FormatError, Formatter
         from .render import Renderer
         from .syntax import ParsedCache, check
 
@@ -322,7 +320,8 @@ class Build:
         handed_over: dict[str, str] = {}
 
         def hand_over(batch: list[OutputFile]) -> None:
-            sources = {f.path: f.content for f in batch if self._skips_black(f) and handed_over.get(f.path) != f.content}
+            sources = {f.path: f.content for f in batch
+                       if isinstance(f.content, str) and self._skips_black(f) and handed_over.get(f.path) != f.content}
             handed_over.update(sources)
             if checks is not None:
                 checks.submit_sources(parsed.jobs(sources))
@@ -341,7 +340,7 @@ class Build:
         self.timer.lap("render")
         to_format = {f.path: f.content for f in files if f.is_python and f.format_python
                      and isinstance(f.content, str) and not self._skips_black(f)}
-        self._to_parse = {f.path: f.content for f in files if self._skips_black(f)}
+        self._to_parse = {f.path: f.content for f in files if isinstance(f.content, str) and self._skips_black(f)}
         formatter = Formatter(self.config.cache_dir, self.config.jobs)
         try:
             if checks is None:
