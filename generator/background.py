@@ -28,13 +28,14 @@ class BackgroundChecks:
         self._validation: list[Diagnostic] | None = None
         self._syntax: SyntaxReport | None = None  # None: not answered yet
         self._local = SyntaxReport()  # without a child: found in-process
+        self._submitted: list[dict[str, SyntaxJob]] = []  # parsed here if the child dies
         self._process: Child | None = None
         self._sender: Any = None
         if not can_fork():
             return
         inbox, self._to_child = pipe()
         self._from_child, outbox = pipe()
-        self._process = Child(_child, inbox, outbox, cache_dir, close_in_child=(self._to_child, self._from_child))
+        self._process = Child(_child, inbox, outbox, cache_dir)
         inbox.close()
         outbox.close()
 
@@ -54,6 +55,7 @@ class BackgroundChecks:
         if self._process is None:
             self._local.extend(check(jobs))
         else:
+            self._submitted.append(jobs)
             self._send(jobs)
 
     def _send(self, message: Any) -> None:
@@ -104,16 +106,17 @@ class BackgroundChecks:
             else:
                 self._send(None)  # no more sources
                 answer = self._receive()
-                if not isinstance(answer, SyntaxReport):  # the child died: trust nothing
-                    raise RuntimeError("the background checks stopped without an answer")
+                if not isinstance(answer, SyntaxReport):  # the child died: parse here what it had
+                    answer = SyntaxReport()
+                    for jobs in self._submitted:
+                        answer.extend(check(jobs))
                 self._syntax = answer
         return self._syntax
 
     def syntax_error(self, among: Any = None) -> tuple[str, str] | None:
         """(path, message) of the first submitted file that does not parse, or None; with
         `among` (paths), only those count (a file a finalize hook dropped does not)."""
-        errors = sorted(e for e in self.syntax_report().errors if among is None or e[0] in among)
-        return errors[0] if errors else None
+        return self.syntax_report().first_error(among)
 
     def close(self) -> None:
         """Ends the child, whatever it was given (a build can stop at any stage)."""

@@ -21,14 +21,13 @@ from typing import Any
 from .errors import BuildError, DiagnosticSink
 from .ir import IR
 from .ir_build.builder import IRBuilder
-from .ir_build.operations import parameter_name
-from .ir_build.rules import ALL_CONTROL_KWARGS, is_json_media
+from .ir_build.rules import ALL_CONTROL_KWARGS
 from .ir_build.type_refs import schema_constraints
 
 # every call option: no generated parameter takes one of these names (call_rules.py)
 CONTROL_KWARGS = ALL_CONTROL_KWARGS
 
-__all__ = ["CONTROL_KWARGS", "IRBuilder", "build_ir", "is_json_media", "parameter_name", "schema_constraints"]
+__all__ = ["CONTROL_KWARGS", "build_ir", "schema_constraints"]
 
 
 def build_ir(document: dict[str, Any], schema_hash: str, package: str) -> tuple[IR, DiagnosticSink]:

@@ -51,6 +51,11 @@ class BuildConfig:
     def package_path(self) -> str:
         return self.package.replace(".", "/")
 
+    @property
+    def cache_root(self) -> Path:
+        """The cache folder this build uses: `cache_dir`, else the user's default."""
+        return self.cache_dir or default_cache_dir()
+
     def with_overrides(self, **overrides: Any) -> "BuildConfig":
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 

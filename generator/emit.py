@@ -34,8 +34,7 @@ Hook = tuple[str, Any, list[str]]
 @dataclass
 class EmitResult:
     files: list[OutputFile]
-    # the worker's parse of its Python files (None: nothing was parsed there)
-    worker: Any = None
+    worker: Any = None  # the emit worker (_Worker), still parsing its Python, or None
     worker_files: dict[str, str] = field(default_factory=dict)  # path -> source it parsed
 
 
@@ -67,9 +66,12 @@ def emit_files(host: PluginHost, order: tuple[str, ...], ir: IR, context: BuildC
     worker = None
     if worker_hooks and local_hooks and _cores() >= 2:
         worker = _Worker.start(worker_hooks, ir, context, skips_black, parsed)
-    if worker is None:
+
+    def in_order() -> EmitResult:
         return EmitResult(_collect([(h[0], _call(h, ir, context)) for h in hooks], hand_over))
 
+    if worker is None:
+        return in_order()
     diagnostics = context.diagnostics.items
     mark, extras = len(diagnostics), dict(context.extras)
     emitted: dict[str, Any] = {}
@@ -88,21 +90,29 @@ def emit_files(host: PluginHost, order: tuple[str, ...], ir: IR, context: BuildC
         del diagnostics[mark:]
         context.extras.clear()
         context.extras.update(extras)
-        return EmitResult(_collect([(h[0], _call(h, ir, context)) for h in hooks], hand_over))
+        return in_order()
     for name, files, found in answer:
         emitted[name], added[name] = files, found
     del diagnostics[mark:]
     for hook in hooks:  # diagnostics in plugin order, as a run in order gives them
         diagnostics.extend(added[hook[0]])
     local = {h[0] for h in local_hooks}
-    files = _collect([(h[0], emitted[h[0]]) for h in hooks],
-                     lambda batch: hand_over(batch) if batch and batch[0].plugin in local else None)
-    worker_files = {f.path: f.content for f in files
-                    if f.plugin not in local and isinstance(f.content, str) and skips_black(f)}
+    files = _collect([(h[0], emitted[h[0]]) for h in hooks], hand_over, handing_over=local)
+    # what the worker parsed, by the rule it used: not by `OutputFile.plugin`, which a plugin may set
+    worker_files = _to_parse([files for _, files, _ in answer], skips_black)
     return EmitResult(files, worker, worker_files)
 
 
-def _collect(results: list[tuple[str, Any]], hand_over: Callable[[list[OutputFile]], None]) -> list[OutputFile]:
+def _to_parse(batches: list[list[Any]], skips_black: Callable[[OutputFile], bool]) -> dict[str, str]:
+    """The Python of these batches that only the syntax check sees (it skips black)."""
+    return {f.path: f.content for files in batches for f in files
+            if isinstance(f, OutputFile) and isinstance(f.content, str) and skips_black(f)}
+
+
+def _collect(results: list[tuple[str, Any]], hand_over: Callable[[list[OutputFile]], None],
+             handing_over: set[str] | None = None) -> list[OutputFile]:
+    """The files in plugin order, checked; each plugin's batch goes to `hand_over` (only the
+    batches of the `handing_over` plugins, when given)."""
     files: list[OutputFile] = []
     owners: dict[str, str] = {}
     for name, emitted in results:
@@ -117,7 +127,8 @@ def _collect(results: list[tuple[str, Any]], hand_over: Callable[[list[OutputFil
             owners[item.path] = name
             batch.append(item if item.plugin else dataclasses.replace(item, plugin=name))
         files.extend(batch)
-        hand_over(batch)
+        if handing_over is None or name in handing_over:
+            hand_over(batch)
     return files
 
 
@@ -137,16 +148,14 @@ class _Worker:
         if not can_fork():
             return None
         mine, theirs = pipe()
-        process = Child(_work, theirs, hooks, ir, context, skips_black, parsed, close_in_child=(mine,))
+        process = Child(_work, theirs, hooks, ir, context, skips_black, parsed)
         theirs.close()
         return cls(process, mine)
 
     def _receive(self) -> Any:
         try:
             return self.connection.recv()
-        except (EOFError, OSError, ValueError):
-            return None
-        except Exception:  # noqa: BLE001 - a result that does not unpickle: run the hooks here
+        except Exception:  # noqa: BLE001 - gone (EOF), or a result that does not unpickle: run the hooks here
             return None
 
     def emitted(self) -> list[tuple[str, list[OutputFile], list[Diagnostic]]] | None:
@@ -192,9 +201,7 @@ def _work(connection: Any, hooks: list[Hook], ir: IR, context: BuildContext,
         except Exception:  # noqa: BLE001 - the build sees the pipe close
             pass
         return
-    sources = {f.path: f.content for _, files, _ in results for f in files
-               if isinstance(f, OutputFile) and skips_black(f) and isinstance(f.content, str)}
     try:
-        connection.send(("syntax", check(parsed.jobs(sources))))
+        connection.send(("syntax", check(parsed.jobs(_to_parse([files for _, files, _ in results], skips_black)))))
     except (OSError, ValueError):
         pass

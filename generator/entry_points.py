@@ -61,6 +61,11 @@ def _normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower().replace("-", "_")
 
 
+def _distribution_key(folder_name: str) -> str:
+    """The normalized name of a `<name>-<version>.dist-info` (or `.egg-info`) folder."""
+    return _normalize(folder_name.lower().rpartition(".")[0].partition("-")[0])
+
+
 def _distributions(paths: Iterable[str]) -> list[Path]:
     """The metadata folders importlib.metadata would see, first-of-a-name only, in its order."""
     seen: set[str] = set()
@@ -77,12 +82,8 @@ def _distributions(paths: Iterable[str]) -> list[Path]:
             raise _Unsupported(str(exc)) from None
         groups: dict[str, list[Path]] = {}
         for child in children:
-            low = child.lower()
-            if low.endswith((".dist-info", ".egg-info")):
-                stem = low.rpartition(".")[0].partition("-")[0]
-                groups.setdefault(_normalize(stem), []).append(folder / child)
-            elif low == "egg-info" and folder.suffix.lower() == ".egg":  # pragma: no cover - eggs raise above
-                raise _Unsupported("an egg")
+            if child.lower().endswith((".dist-info", ".egg-info")):
+                groups.setdefault(_distribution_key(child), []).append(folder / child)
         for name, members in groups.items():
             for member in members:
                 if not member.is_dir():
@@ -147,22 +148,22 @@ def _discover(group: str, paths: Iterable[str]) -> list[EntryPoint]:
     return found
 
 
-def distribution_version(name: str) -> str:
-    """The version of an installed distribution, as `importlib.metadata.version` gives it
-    ("" when it is not installed)."""
-    wanted = _normalize(name)
+def installed_versions(*names: str) -> list[str]:
+    """The version of each installed distribution, as `importlib.metadata.version` gives it
+    ("" for one that is not installed), from one scan of `sys.path`."""
     try:
-        for folder in _distributions(sys.path):
-            if _normalize(folder.name.rpartition(".")[0].partition("-")[0]) == wanted:
-                return _name_and_version(folder)[1]
-        return ""
+        folders = {_distribution_key(folder.name): folder for folder in _distributions(sys.path)}
+        return [_name_and_version(folders[_normalize(n)])[1] if _normalize(n) in folders else "" for n in names]
     except _Unsupported:
         from importlib import metadata
 
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return ""
+        versions = []
+        for name in names:
+            try:
+                versions.append(metadata.version(name))
+            except metadata.PackageNotFoundError:
+                versions.append("")
+        return versions
 
 
 def entry_points(group: str) -> list[EntryPoint]:

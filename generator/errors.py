@@ -22,10 +22,15 @@ EXIT_FILESYSTEM = 4  # permission, read-only, disk full
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 
+def pointer_token(part: object) -> str:
+    """One reference token of a JSON pointer (RFC 6901). The IR builder makes one per
+    property, path and component: two replaces, not a pointer built through `json_pointer`."""
+    return str(part).replace("~", "~0").replace("/", "~1")
+
+
 def json_pointer(*parts: str | int) -> str:
     """Build an RFC 6901 pointer; escaping matters because CVAT paths contain '/'."""
-    escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-    return "".join("/" + p for p in escaped) or ""
+    return "".join("/" + pointer_token(p) for p in parts)
 
 
 @dataclass(frozen=True, slots=True)

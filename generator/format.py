@@ -267,8 +267,8 @@ class Formatter:
         plans: list[_Plan] = []
         headers: dict[str, str] = {}
         for path in sorted(files):
-            # The generated-file header names the schema version: kept out of the cache keys,
-            # or every file would miss after a server release. Black leaves such a line as is.
+            # The generated-file header names cvat-gen's version: kept out of the cache keys, or
+            # every file would miss after an upgrade. Black leaves such a line as is.
             header, body = _split_header(files[path])
             headers[path] = header
             try:

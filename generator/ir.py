@@ -270,7 +270,7 @@ class Operation:
     # the item type of a paginated list (page + page_size query params, a `next` link and a
     # `results` list in the response); None when the operation is not paginated
     page_item: TypeRef | None = None
-    # media types of a form body that became "form" parameters (build_ir._form_parameters)
+    # media types of a form body that became "form" parameters (ir_build/operations.py)
     form_content_types: tuple[str, ...] = ()
     # what users see, decided by the IR builder (ir_build/surface.py): the method's parameters
     # in order (positional, then keyword-only; the call options follow as **kwargs), its

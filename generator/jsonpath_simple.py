@@ -1,8 +1,9 @@
 """A strict, tiny JSONPath evaluator for the queries overlays actually use, and the fallback.
 
-Every shipped overlay target, and every condition but three, is a chain of child segments
-with name selectors only: `$.paths['/api/jobs/{id}/data'].get.responses['200','206']`; the
-three others add one filter of string comparisons: `@.schema[?@ == 'binary']`. Importing
+Every shipped overlay target, and most conditions, are a chain of child segments with name
+selectors only: `$.paths['/api/jobs/{id}/data'].get.responses['200','206']`; the other
+conditions add one filter of string comparisons or existence tests: `@.schema[?@ == 'binary']`,
+`@[?!$.type]`. Importing
 and compiling with `jsonpath-rfc9535` (which pulls in the `regex` package) costs tens of
 milliseconds per build, most of a rebuild's patch stage, so `compile_query` evaluates that
 subset itself and hands anything else to the library, exactly as before.
@@ -18,9 +19,10 @@ The subset, with RFC 9535 semantics:
   (its error) does not change;
 * `['a', "b", ...]`, bracketed name selectors in single or double quotes, without any
   backslash escape, control character or surrogate (those go to the library);
-* `[?@.a['b'] == 'x' && @ == 'y']`, one filter selector alone in its brackets: comparisons
-  of a singular relative query (`@` then `.name` or `['name']` segments) with a string
-  literal (quoted as above), joined by `&&`.
+* `[?@.a['b'] == 'x' && @ == 'y' && !$.c]`, one filter selector alone in its brackets:
+  comparisons of a singular relative query (`@` then `.name` or `['name']` segments) with a
+  string literal (quoted as above), or existence tests of a singular query from `@` or `$`
+  (`@.a`, `!$.a`), joined by `&&`.
 
 Each selector of a segment is applied in order to each input node in order; a name selects
 the member of an object (a `dict`) that has it and nothing else; a filter selects, in order,

@@ -130,6 +130,8 @@ class _LazySafeLoader:
 _SafeLoader = _LazySafeLoader()
 
 
-def load_schema(source: str) -> LoadedSchema:
-    data = read_source(source)
+def load_schema(source: str, data: bytes | None = None) -> LoadedSchema:
+    """`data`: the source's bytes when the caller read them already (a URL is fetched once)."""
+    if data is None:
+        data = read_source(source)
     return LoadedSchema(source=source, raw=data, document=parse_document(source, data))

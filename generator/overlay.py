@@ -26,8 +26,9 @@ An overlay is a YAML or JSON document::
 Semantics, following the specification:
 
 * Actions are applied in order, each to the result of the previous one.
-* `target` is an RFC 9535 JSONPath query (name-only queries such as `$.paths['/x'].get` are
-  evaluated by `generator/jsonpath_simple.py`, every other one by the `jsonpath-rfc9535` package).
+* `target` is an RFC 9535 JSONPath query (name-only queries such as `$.paths['/x'].get`, and
+  simple filters, are evaluated by `generator/jsonpath_simple.py`, every other one by the
+  `jsonpath-rfc9535` package).
   It must select objects or arrays.
 * `update` on an object is merged recursively: keys only in the target are kept, keys only
   in the update are added; when both have a key, two objects are merged, two arrays are
@@ -238,12 +239,11 @@ class ActionResult:
 
 
 def load_overlay(
-    path: str | Path, cache_dir: str | Path | None = None, *, default_cache: bool = False
+    path: str | Path, cache_dir: str | Path | None = None
 ) -> Overlay:
     """Read and check an overlay file (YAML, or JSON for `.json`).
 
-    With `cache_dir` (or, with `default_cache=True` and no `cache_dir`, the user's cache
-    folder), the parsed file is remembered there, so that a rebuild neither imports nor runs
+    With `cache_dir`, the parsed file is remembered there, so that a rebuild neither imports nor runs
     the YAML parser (see `overlay_read`); the result is the same either way.
 
     Raises `BuildError` with every problem found, each naming the file and a JSON pointer.
@@ -252,10 +252,6 @@ def load_overlay(
 
     path = Path(path)
     source = str(path)
-    if cache_dir is None and default_cache:
-        from .config import default_cache_dir
-
-        cache_dir = default_cache_dir()
     return parse_overlay(read_document(path, source, Path(cache_dir) if cache_dir is not None else None), source)
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .cache_files import write_atomic
 from .errors import BuildError, Diagnostic
 
 __all__ = ["CACHE_SUBDIR", "cache_key", "read_document"]
@@ -49,13 +50,11 @@ def _yaml_loader() -> Any:
         return _loader_class
     import yaml
 
-    class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-        pass
+    from .load import _make_safe_loader
 
-    _YamlLoader.yaml_implicit_resolvers = {
-        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+    class _YamlLoader(_make_safe_loader()):  # type: ignore[misc]
+        """The schema loader's (dates stay strings, libyaml's parser), and duplicate keys
+        are errors."""
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
         loader.flatten_mapping(node)
@@ -163,29 +162,12 @@ def _cache_read(path: Path, key: str) -> tuple[bool, Any]:
 
 
 def _cache_write(path: Path, key: str, document: Any) -> None:
-    if not _json_exact(document):
-        return
-    try:
+    try:  # first: json.dumps stops at a recursive YAML alias, which _json_exact would walk forever
         text = json.dumps({"key": key, "document": document}, separators=(",", ":"))
-    except (ValueError, RecursionError):  # a recursive YAML alias
+    except (ValueError, TypeError, RecursionError):
         return
-    import tempfile  # only on a miss
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-    except OSError:
-        pass  # a read-only or missing cache folder: just slower
+    if _json_exact(document):
+        write_atomic(path, text.encode("utf-8"))  # a read-only or missing cache folder: just slower
 
 
 def read_document(path: Path, source: str, cache_dir: Path | None = None) -> Any:
@@ -194,22 +176,21 @@ def read_document(path: Path, source: str, cache_dir: Path | None = None) -> Any
     read or parsed (and caches nothing then)."""
     try:
         data = path.read_bytes()
-        text: str | None = None if cache_dir is not None else _decode(data)
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise BuildError(Diagnostic("", f"cannot read overlay: {exc}", source=source)) from None
     is_json = path.suffix.lower() == ".json"
-    if cache_dir is None:
-        assert text is not None
-        return _parse(text, is_json, source)
-    key = cache_key(data, is_json)
-    entry = Path(cache_dir) / CACHE_SUBDIR / f"{key}.json"
-    hit, document = _cache_read(entry, key)
-    if hit:
-        return document
+    entry: Path | None = None
+    if cache_dir is not None:
+        key = cache_key(data, is_json)
+        entry = Path(cache_dir) / CACHE_SUBDIR / f"{key}.json"
+        hit, document = _cache_read(entry, key)
+        if hit:
+            return document
     try:
         text = _decode(data)
     except UnicodeDecodeError as exc:
         raise BuildError(Diagnostic("", f"cannot read overlay: {exc}", source=source)) from None
     document = _parse(text, is_json, source)
-    _cache_write(entry, key, document)
+    if entry is not None:
+        _cache_write(entry, key, document)
     return document

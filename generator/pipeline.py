@@ -88,7 +88,10 @@ def _generator_fingerprint(config: BuildConfig, host: PluginHost) -> tuple[str, 
         if file:
             path = Path(file)
             roots.add(path.parent if path.name == "__init__.py" else path)
-    inputs.extend(str(root) for root in sorted(roots))
+    # a folder inside another (the built-in plugins of a regular install, inside cvat_gen/) is
+    # hashed with it, once
+    inputs.extend(str(root) for root in sorted(roots)
+                  if not any(root != other and root.is_relative_to(other) for other in roots))
     inputs_sha256 = files_digest(inputs)
     digest.update(inputs_sha256.encode())
     return digest.hexdigest(), inputs, inputs_sha256
@@ -112,7 +115,6 @@ class Build:
         self.config = config = replace(config, options=options)
         self.context = BuildContext(config)
         self.timer = _Timer()
-        self._syntax_pending = False
         self._parsed: Any = None  # syntax.ParsedCache, set by render()
         self._to_parse: dict[str, str] | None = None  # the files that skip black, once rendered
         self._emit_worker: Any = None  # emit._Worker: parses the Python it emitted
@@ -124,11 +126,12 @@ class Build:
     def _call(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         return self.host.call(hook, self.config.plugin_order, **kwargs)
 
-    def load(self) -> LoadedSchema:
+    def load(self, schema: bytes | None = None) -> LoadedSchema:
+        """`schema`: its bytes, when the quick check read them already."""
         self._call("cvatgen_configure", context=self.context)
         self.context.diagnostics.raise_if_errors()
         try:
-            loaded = load_schema(self.config.schema)
+            loaded = load_schema(self.config.schema, schema)
         except BuildError as exc:
             if self.config.schema_is_default and not Path(self.config.schema).exists():
                 raise BuildError(Diagnostic("", f"no schema was given and the default one, {self.config.schema}, "
@@ -153,10 +156,8 @@ class Build:
         from .validate import check_local, check_refs
 
         document = loaded.document
-        from .config import default_cache_dir
-
         # the child readies its validator while we patch
-        checks = self._forked_checks or BackgroundChecks(self.config.cache_dir or default_cache_dir())
+        checks = self._forked_checks or BackgroundChecks(self.config.cache_root)
         self._forked_checks = None
         try:
             check_local(document, self.context.diagnostics)  # patches need a sound structure to work on
@@ -182,7 +183,7 @@ class Build:
         checks = self.checks
         if checks is None:
             return
-        if self._syntax_pending and not keep_syntax:
+        if self._to_parse is not None and not keep_syntax:  # rendered: a syntax answer is due
             self.finish_checks()
             return
         try:
@@ -190,7 +191,7 @@ class Build:
         except BaseException:
             self.close_checks()
             raise
-        if not self._syntax_pending:
+        if self._to_parse is None:
             self.close_checks()
 
     def finish_checks(self) -> None:
@@ -200,42 +201,38 @@ class Build:
             return
         try:
             self._wait_for_validation(checks)
-            report = self._syntax_report(checks)
+            if self._to_parse is not None:
+                self._judge_syntax(checks)
         finally:
             self.close_checks()
-        final = self._to_parse or {}
-        errors = sorted(e for e in report.errors if e[0] in final) if report is not None else []
-        error = errors[0] if errors else None
         self.timer.lap("checks (waited)")
-        if error is not None:
-            from .format import FormatError
 
-            raise _invalid_code(FormatError(*error))
-        if report is not None and self._to_parse is not None:
-            self._parsed.remember(self._to_parse, report.whole)
+    def _judge_syntax(self, checks: BackgroundChecks | None) -> None:
+        """The parse of the rendered Python that skips black: the emit worker's for the files
+        it emitted (unless a finalize hook changed them), the background child's for the rest,
+        or, without a child, this process's. Its first error stops the build; otherwise what
+        parsed is remembered for the next build."""
+        from .format import FormatError
+        from .syntax import SyntaxReport, check
 
-    def _syntax_report(self, checks: BackgroundChecks) -> Any:
-        """The background child's parse, with the emit worker's for the files it emitted (as
-        long as no finalize hook changed them: those went to the child). None: nothing to say."""
-        from .syntax import SyntaxReport
-
-        report = checks.syntax_report() if self._syntax_pending else None
-        worker, self._emit_worker = self._emit_worker, None
-        if worker is None:
-            return report
-        theirs = worker.syntax()
         final = self._to_parse or {}
-        if theirs is None:  # the worker did not answer: parse its files here, as it would have
-            from .syntax import check
-
-            kept = {path: source for path, source in self._worker_files.items() if final.get(path) == source}
-            theirs = check(self._parsed.jobs(kept))
-        combined = SyntaxReport()
-        combined.extend(report or SyntaxReport())
-        unchanged = {path for path, source in self._worker_files.items() if final.get(path) == source}
-        combined.errors.extend(e for e in theirs.errors if e[0] in unchanged)
-        combined.whole |= theirs.whole & unchanged
-        return combined
+        theirs = {path for path, source in self._worker_files.items() if final.get(path) == source}
+        report = SyntaxReport()
+        if checks is not None:
+            report.extend(checks.syntax_report())
+        else:
+            report.extend(check(self._parsed.jobs({p: s for p, s in final.items() if p not in theirs})))
+        worker, self._emit_worker = self._emit_worker, None
+        if worker is not None:
+            answer = worker.syntax()
+            if answer is None:  # the worker did not answer: parse its files here, as it would have
+                answer = check(self._parsed.jobs({path: final[path] for path in theirs}))
+            report.errors.extend(e for e in answer.errors if e[0] in theirs)
+            report.whole |= answer.whole & theirs
+        error = report.first_error(among=final)
+        if error is not None:
+            raise _invalid_code(FormatError(*error))
+        self._parsed.remember(final, report.whole)
 
     def _wait_for_validation(self, checks: BackgroundChecks) -> None:
         if self._validation_done:
@@ -304,14 +301,12 @@ class Build:
         from .emit import emit_files
         from .format import FormatError, Formatter
         from .render import Renderer
-        from .syntax import ParsedCache, check
+        from .syntax import ParsedCache
 
         dirs = [Path(d) for d in self.config.template_dirs]
         for _, extra in self._call("cvatgen_template_dirs", context=self.context):
             dirs.extend(Path(d) for d in extra or [])
-        from .config import default_cache_dir
-
-        self.context.renderer = Renderer(dirs, self.config.cache_dir or default_cache_dir())
+        self.context.renderer = Renderer(dirs, self.config.cache_root)
         # What black would have refused must not be written either. The files that skip black
         # are parsed in the background process when there is one, handed over as each plugin
         # emits them (answered before anything is renamed into place).
@@ -325,7 +320,6 @@ class Build:
             handed_over.update(sources)
             if checks is not None:
                 checks.submit_sources(parsed.jobs(sources))
-                self._syntax_pending = True
 
         if checks is not None:
             checks.sent()  # the emit worker is forked next
@@ -342,12 +336,9 @@ class Build:
                      and isinstance(f.content, str) and not self._skips_black(f)}
         self._to_parse = {f.path: f.content for f in files if isinstance(f.content, str) and self._skips_black(f)}
         formatter = Formatter(self.config.cache_dir, self.config.jobs)
+        if checks is None:  # no background process (the validation was waited for already)
+            self._judge_syntax(None)
         try:
-            if checks is None:
-                report = check(parsed.jobs(self._to_parse))
-                if report.errors:
-                    raise FormatError(*report.errors[0])
-                parsed.remember(self._to_parse, report.whole)
             formatted = formatter.format_all(to_format)
         except FormatError as exc:
             raise _invalid_code(exc) from None
@@ -373,29 +364,29 @@ def _invalid_code(exc: Exception) -> BuildError:
 def run_build(config: BuildConfig, check: bool = False, extra_plugins: Iterable[tuple[str, Any]] = ()) -> BuildResult:
     extra_plugins = tuple(extra_plugins)
     quick = not check and not extra_plugins  # plugins passed in as objects leave no files to hash
+    validate_config(config)  # before anything is forked or read
+    schema_read: list[bytes] = []  # what the quick check read of the schema, not read again
     if quick:
-        validate_config(config)
         started = time.perf_counter()
-        if is_up_to_date(config):
+        if is_up_to_date(config, schema_read):
             return BuildResult(output=config.output, up_to_date=True,
                                timings={"up-to-date check (quick)": round(time.perf_counter() - started, 4)})
     from .background import BackgroundChecks
-    from .config import default_cache_dir
 
-    checks = BackgroundChecks(config.cache_dir or default_cache_dir())  # forked while this process is small
+    checks = BackgroundChecks(config.cache_root)  # forked while this process is small
     try:
         build = Build(config, extra_plugins, checks)
     except BaseException:
         checks.close()
         raise
     try:
-        return _run_build(build, config, check, quick)
+        return _run_build(build, config, check, quick, schema_read[0] if schema_read else None)
     finally:
         build.close_checks()  # whichever way the build ended, the child must not linger
 
 
-def _run_build(build: Build, config: BuildConfig, check: bool, quick: bool) -> BuildResult:
-    loaded = build.load()
+def _run_build(build: Build, config: BuildConfig, check: bool, quick: bool, schema: bytes | None) -> BuildResult:
+    loaded = build.load(schema)
     result = BuildResult(output=config.output)
     generator_print, inputs, inputs_sha256 = _generator_fingerprint(config, build.host)
     print_fingerprint = _output_fingerprint(generator_print, loaded.sha256)

@@ -23,15 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .cache_files import write_atomic
 from .config import BuildConfig
 
 NOTE_VERSION = 1
 
 
 def _note_path(config: BuildConfig) -> Path:
-    from .config import default_cache_dir
-
-    folder = (config.cache_dir or default_cache_dir()) / "up-to-date"
+    folder = config.cache_root / "up-to-date"
     output = str(config.output.absolute())
     return folder / f"{hashlib.sha256(output.encode()).hexdigest()[:24]}.json"
 
@@ -111,17 +110,16 @@ def record(config: BuildConfig, schema_sha256: str, fingerprint: str, files: lis
     try:
         note = {"version": NOTE_VERSION, "files": files, "fingerprint": fingerprint,
                 "key": _key(config, schema_sha256, files_sha256)}
-        path = _note_path(config)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(note), encoding="utf-8")
-        temporary.replace(path)
-    except (OSError, ValueError):
-        pass  # a cache that can't be written only costs speed
+        text = json.dumps(note)
+    except ValueError:
+        return
+    write_atomic(_note_path(config), text.encode("utf-8"))  # a note that can't be written only costs speed
 
 
-def is_up_to_date(config: BuildConfig) -> bool:
-    """True only when a full build would find nothing to do."""
+def is_up_to_date(config: BuildConfig, schema_read: list[bytes] | None = None) -> bool:
+    """True only when a full build would find nothing to do. The schema's bytes, once read,
+    are appended to `schema_read`: the full build that follows a "no" does not read (or,
+    from a URL, fetch) them again."""
     from .load import read_source
     from .write import Manifest, on_disk_matches
 
@@ -135,7 +133,10 @@ def is_up_to_date(config: BuildConfig) -> bool:
         manifest = Manifest.read(config.output)
         if manifest is None or manifest.fingerprint != note.get("fingerprint"):
             return False
-        schema_sha256 = hashlib.sha256(read_source(config.schema)).hexdigest()
+        schema = read_source(config.schema)
+        if schema_read is not None:
+            schema_read.append(schema)
+        schema_sha256 = hashlib.sha256(schema).hexdigest()
         if schema_sha256 != manifest.schema_sha256 or _key(config, schema_sha256, files_digest(files)) != note.get("key"):
             return False
         return on_disk_matches(config.output, manifest)

@@ -8,12 +8,13 @@ through a filter here: `doc` (docstring body), `lit` (Python literal), `comment`
 from __future__ import annotations
 
 import functools
-import os
 import re
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 
+from .cache_files import write_atomic
 from .format import LINE_LENGTH
 from .naming import clean_text, comment_text, docstring_body, py_literal
 
@@ -65,6 +66,19 @@ def _escape_segmented(line: str) -> str:
     return "".join(parts)
 
 
+def _remembered_per_str(function: Callable[..., str]) -> Callable[..., str]:
+    """The schema's descriptions fill many tables and pages again and again: a filter's
+    answer for a str is remembered (`__wrapped__` is the plain function)."""
+    cached = functools.lru_cache(maxsize=8192)(function)
+
+    @functools.wraps(function)
+    def call(text: object, *args: Any) -> str:
+        return cached(text, *args) if isinstance(text, str) else function(text, *args)
+
+    return call
+
+
+@_remembered_per_str
 def markdown_text(text: object, limit: int = 4000) -> str:
     """Schema prose inside Markdown, rendered inertly.
 
@@ -72,14 +86,6 @@ def markdown_text(text: object, limit: int = 4000) -> str:
     table pipes and stray backticks are backslash-escaped; a line can't start a heading,
     admonition, fence, rule or setext underline. `Code spans` and simple emphasis and lists
     (`*`, `-`, `1.`) keep working, because CVAT's descriptions use them."""
-    if isinstance(text, str):
-        return _markdown_text(text, limit)
-    return _markdown_text.__wrapped__(text, limit)
-
-
-@functools.lru_cache(maxsize=8192)
-def _markdown_text(text: object, limit: int) -> str:
-    """The text of `markdown_text`, remembered per str (descriptions repeat)."""
     lines = []
     for line in clean_text(text, limit).split("\n"):
         indent = line[: len(line) - len(line.lstrip())]
@@ -96,16 +102,9 @@ def _markdown_text(text: object, limit: int) -> str:
     return "\n".join(lines)
 
 
+@_remembered_per_str
 def markdown_cell(text: object, limit: int = 500) -> str:
     """One table cell (or heading, or list item): a single line, pipes escaped, inert."""
-    if isinstance(text, str):  # the same descriptions fill many tables: remembered
-        return _markdown_cell(text, limit)
-    return _markdown_cell.__wrapped__(text, limit)
-
-
-@functools.lru_cache(maxsize=8192)
-def _markdown_cell(text: object, limit: int) -> str:
-    """The text of `markdown_cell`."""
     value = " ".join(clean_text(text, limit).split())
     escaped = _escape_segmented(value)
     if value[:1] in _BLOCK_STARTS and escaped.startswith(value[0]):
@@ -253,16 +252,13 @@ def _bytecode_cache(user_folder: Path | None) -> Any:
             paths = self._paths(bucket)
             if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: nothing beside the package
                 paths = [p for p in paths if not p.is_relative_to(self.builtin)]
+            import io
+
+            stream = io.BytesIO()
+            bucket.write_bytecode(stream)
             for path in paths:
-                try:
-                    path.parent.mkdir(exist_ok=True)
-                    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-                    with open(temporary, "wb") as stream:
-                        bucket.write_bytecode(stream)
-                    temporary.replace(path)
+                if write_atomic(path, stream.getvalue()):
                     return
-                except OSError:
-                    continue
 
     return Cache()
 

@@ -29,7 +29,6 @@ import importlib.util
 import json
 import marshal
 import math
-import os
 import re
 import string
 import sys
@@ -38,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache_files import write_atomic
 from .errors import Diagnostic, json_pointer
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -103,15 +103,8 @@ def compiled_validator(which: str = "document") -> Callable[[Any], Any] | None:
         # the document
         source = fastjsonschema.compile_to_code(json.loads(raw), use_default=False, detailed_exceptions=False)
         code = compile(source, f"<{which} metaschema {key}>", "exec")
-        try:
-            if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: nothing beside the package
-                raise PermissionError
-            _CODE_CACHE.mkdir(exist_ok=True)
-            temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps(code))
-            temporary.replace(cached)
-        except OSError:  # a read-only install: compile each time, still correct
-            pass
+        if not sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: nothing beside the package
+            write_atomic(cached, marshal.dumps(code))  # a read-only install: compile each time, still correct
     from decimal import Decimal
 
     namespace: dict[str, Any] = {"Decimal": Decimal}
@@ -505,9 +498,9 @@ class DefaultMessages:
         self.added = False
         if cache_dir is None:
             return
-        from .entry_points import distribution_version
+        from .entry_points import installed_versions
 
-        versions = [distribution_version(name) for name in ("openapi-schema-validator", "jsonschema")]
+        versions = installed_versions("openapi-schema-validator", "jsonschema")
         if not all(versions):  # not installed as distributions: no memory, still correct
             return
         tools = "-".join(versions)
@@ -533,14 +526,8 @@ class DefaultMessages:
         """Best effort: a read-only or missing cache folder only costs the next build time."""
         if self.path is None or not self.added:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(self.known, sort_keys=True), encoding="utf-8")
-            temporary.replace(self.path)
+        if write_atomic(self.path, json.dumps(self.known, sort_keys=True).encode("utf-8")):
             self.added = False
-        except OSError:
-            pass
 
     @property
     def empty(self) -> bool:

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from .cache_files import write_atomic
 
 _CUTS = ("class ", "def ", "async def ", "@")
 
@@ -69,6 +71,11 @@ class SyntaxReport:
     def extend(self, other: SyntaxReport) -> None:
         self.errors.extend(other.errors)
         self.whole |= other.whole
+
+    def first_error(self, among: Any = None) -> tuple[str, str] | None:
+        """The first error in path order; with `among` (paths), only those count."""
+        errors = sorted(e for e in self.errors if among is None or e[0] in among)
+        return errors[0] if errors else None
 
 
 def _error(exc: Exception) -> str:
@@ -125,14 +132,9 @@ class ParsedCache:
         digests: set[str] = set()
         for path, source in files.items():
             keyed = _without_header(source)
-            if path in whole or _digest(keyed) in self.known:
-                digests.add(_digest(keyed))
+            whole_digest = _digest(keyed)
+            if path in whole or whole_digest in self.known:
+                digests.add(whole_digest)
             else:
                 digests.update(_digest(piece) for piece in split_pieces(keyed))
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            temporary.write_text("\n".join(sorted(digests)) + "\n", encoding="ascii")
-            temporary.replace(self.path)
-        except OSError:
-            pass  # a cache we can't write is only slower
+        write_atomic(self.path, ("\n".join(sorted(digests)) + "\n").encode("ascii"))  # or only slower

@@ -1,9 +1,10 @@
 """Stage 2: check that the document is an OpenAPI 3.0 schema we can trust to build from.
 
 Local `$ref`s are resolved here first, because the spec validator stops with an exception
-(not a located error) on the first reference that points nowhere. Then openapi-core's spec
-validator (openapi-spec-validator) checks the whole document. Every error is a Diagnostic
-with a JSON pointer.
+(not a located error) on the first reference that points nowhere. Then the whole document
+gets openapi-spec-validator's verdict: from the fast checks of `spec_check` when they find
+nothing to report, else from openapi-spec-validator itself, whose located messages are what
+the user reads. Every error is a Diagnostic with a JSON pointer.
 """
 
 from __future__ import annotations

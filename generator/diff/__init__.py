@@ -47,9 +47,7 @@ class Side:
 
 
 def _cache_file(config: BuildConfig, key: str) -> Path:
-    from ..config import default_cache_dir
-
-    return (config.cache_dir or default_cache_dir()) / "diff" / f"{key}.pickle"
+    return config.cache_root / "diff" / f"{key}.pickle"
 
 
 def load_side(config: BuildConfig, use_cache: bool = True) -> Side:

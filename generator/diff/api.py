@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import json_pointer, pointer_token
 from .model import Collector, Finding
 from .rules import SCHEMA_CONTEXTS
 
@@ -32,12 +33,8 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
-
-
-def pointer(*parts: object) -> str:
-    return "".join("/" + escape(str(p)) for p in parts)
+escape = pointer_token
+pointer = json_pointer
 
 
 def short(value: Any, limit: int = 60) -> str:

@@ -10,20 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import DiagnosticSink
+from ..errors import DiagnosticSink, pointer_token
 from ..ir import EnumDef, Field, ModelDef, TypeRef
 from ..validate import resolve_pointer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMA_PREFIX = "#/components/schemas/"
 MAX_TYPE_DEPTH = 64
-
-
-def pointer_token(part: object) -> str:
-    """One reference token of a JSON pointer (RFC 6901), escaped as errors.json_pointer does.
-    Why not json_pointer: the builder makes one per property, path and component, and the
-    generator json_pointer joins through costs several times more than two replaces."""
-    return str(part).replace("~", "~0").replace("/", "~1")
 
 
 def schema_pointer(name: object) -> str:
@@ -46,7 +39,7 @@ class BuilderBase:
         self.taken_classes: set[str] = set()
         self.enums: dict[str, EnumDef] = {}
         self.models: dict[str, ModelDef] = {}
-        self.kinds: dict[str, str] = {}  # component -> enum | model | alias | inline
+        self.kinds: dict[str, str] = {}  # component -> enum | model | alias | inline | union
         self.inline_by_key: dict[str, str] = {}
         self.allof_stack: list[str] = []
         self.union_refs: dict[str, TypeRef] = {}  # union component -> its TypeRef
@@ -92,12 +85,6 @@ class BuilderBase:
 
     # ------------------------------------------------------------------ implemented elsewhere
     def type_of(self, schema: Any, pointer: str, owner: str = "", prop: str = "", depth: int = 0) -> TypeRef:
-        raise NotImplementedError  # type_refs.TypesMixin
-
-    def _component_type(self, name: str, nullable: bool, pointer: str, depth: int) -> TypeRef:
-        raise NotImplementedError  # type_refs.TypesMixin
-
-    def _inline_class(self, schema: dict[str, Any], owner: str, prop: str, make: Any) -> str:
         raise NotImplementedError  # type_refs.TypesMixin
 
     def _model(self, cls: str, pointer: str, schema: dict[str, Any]) -> ModelDef:

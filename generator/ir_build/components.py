@@ -12,10 +12,10 @@ import dataclasses
 import re
 from typing import Any
 
-from ..ir import EnumDef, EnumMember, Field, ModelDef, TypeRef
-from ..naming import RESERVED_ATTRIBUTE_NAMES, class_name, clean_text, enum_member_name, identifier, unique
+from ..ir import EnumDef, Field, ModelDef, TypeRef
+from ..naming import RESERVED_ATTRIBUTE_NAMES, class_name, clean_text, identifier, unique
 from .base import BuilderBase, pointer_token, schema_pointer
-from .surface import field_texts
+from .surface import enum_members, field_texts
 from .type_refs import schema_constraints
 
 # what msgspec refuses in a renamed field's JSON name
@@ -93,15 +93,8 @@ class ComponentsMixin(BuilderBase):
 
 
     def _enum(self, cls: str, pointer: str, schema: dict[str, Any]) -> EnumDef:
-        members: list[EnumMember] = []
-        taken: set[str] = set()
-        seen_values: set[str] = set()
-        for value in schema.get("enum") or []:
-            if value is None or value in seen_values:
-                continue
-            seen_values.add(value)
-            members.append(EnumMember(unique(enum_member_name(value), taken), value))
-        return EnumDef(cls, pointer, clean_text(schema.get("description")), tuple(members))
+        values = tuple(value for value in schema.get("enum") or [] if value is not None)
+        return EnumDef(cls, pointer, clean_text(schema.get("description")), enum_members(values))
 
 
     def _collect_properties(

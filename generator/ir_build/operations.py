@@ -23,7 +23,7 @@ from .type_refs import schema_constraints
 # Names a generated parameter or method can't take, made once: identifier() is memoized on its
 # arguments, and a set built per call would be hashed anew each time.
 _NOT_PARAMETERS = RESERVED_PARAMETER_NAMES | ALL_CONTROL_KWARGS
-_NOT_METHODS = RESERVED_PARAMETER_NAMES | {"api_client"}
+_NOT_METHODS = RESERVED_PARAMETER_NAMES  # self, kwargs, api_client: taken on an Api class
 _PATH_VARIABLE = re.compile(r"\{([^{}]*)\}")
 
 

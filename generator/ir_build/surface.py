@@ -57,7 +57,7 @@ def unshadow(annotation: str, taken: frozenset[str]) -> str:
 
 def param_annotation(param: Parameter) -> str:
     """What a parameter accepts: the msgspec type (a file parameter takes any file object)."""
-    text = param.type.struct_annotation() if param.type.kind != "binary" else "Any"
+    text = param.type.struct_annotation()  # "Any" for a file parameter: it takes any file object
     if param.location == "header" and not param.required and "None" not in text:
         text += " | None"  # an explicit None removes a default header
     return text

@@ -45,7 +45,7 @@ def _load_all(context: BuildContext) -> list[tuple[Overlay, bool]]:
 
     def load(path: str | Path) -> Overlay:
         # the parsed files are cached (keyed by their bytes): a rebuild neither imports nor runs yaml
-        return load_overlay(path, context.config.cache_dir, default_cache=True)
+        return load_overlay(path, context.config.cache_root)
 
     shipped: list[Overlay] = []
     for path in shipped_overlay_paths():

@@ -217,6 +217,27 @@ def test_build_from_a_live_server_url_and_http_errors(tmp_path: Path) -> None:
         assert not (tmp_path / "x").exists()
 
 
+
+def test_a_rebuild_from_a_url_fetches_the_schema_once(tmp_path: Path) -> None:
+    """The no-op check reads the schema to compare it with the manifest's; when the server
+    serves a new release, the build that follows uses those bytes, not a second fetch."""
+    from tests.support.schema_server import serve_schema
+
+    releases = [schema_path("2.69.0").read_bytes(), schema_path("2.70.0").read_bytes()]
+    fetched: list[int] = []
+
+    def body() -> bytes:
+        fetched.append(1)
+        return releases[0] if len(fetched) == 1 else releases[1]
+
+    with serve_schema(body) as base:
+        out, url = tmp_path / "out", f"{base}/api/schema/?format=json"
+        assert cli("build", "-q", "-o", str(out), "--schema", url, "--cache-dir", str(tmp_path / "cache")).returncode == 0
+        assert len(fetched) == 1
+        assert cli("build", "-q", "-o", str(out), "--schema", url, "--cache-dir", str(tmp_path / "cache")).returncode == 0
+        assert len(fetched) == 2, "the release rebuild fetched the schema more than once"
+    assert json.loads((out / MANIFEST_NAME).read_text())["schema_version"].startswith("2.70.0")
+
 def test_output_is_an_installable_distribution(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(schema_path("2.70.0"), out)

@@ -196,3 +196,24 @@ def test_without_fork_the_checks_run_in_process(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(BuildError, match="not valid Python"):
         run_build(_config(tmp_path, tmp_path / "other", template_dirs=(str(_broken_template(tmp_path)),)))
     assert not (tmp_path / "other").exists()
+
+
+def test_a_dead_child_s_syntax_work_is_done_here() -> None:
+    """The child dies (killed, out of memory) after taking Python to parse: the build parses
+    it itself, as the emit worker's files are, instead of trusting nothing or failing."""
+    import os
+    import signal
+
+    checks = BackgroundChecks()
+    if checks._process is None:
+        pytest.skip("no fork here")
+    checks.submit_document({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}})
+    assert checks.validation() == []
+    checks.submit_sources(_jobs({"ok.py": "x = 1\n", "bad.py": "def f(:\n"}))
+    checks.sent()
+    assert checks._process.pid is not None
+    os.kill(checks._process.pid, signal.SIGKILL)
+    path, message = checks.syntax_error() or ("", "")
+    assert path == "bad.py" and "line 1" in message
+    checks.close()
+    assert not live_children()

@@ -132,3 +132,16 @@ def test_a_syntax_error_in_worker_output_stops_the_build(tmp_path: Path, monkeyp
         _build(tmp_path, "out", plugins=[("zz_py", _plugin(broken_python))], monkeypatch=monkeypatch)
     assert info.value.exit_code == EXIT_PLUGIN
     assert not output.exists()
+
+
+def test_a_file_claiming_a_worker_plugin_is_still_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which files the worker parsed follows what it emitted, not `OutputFile.plugin`, which
+    any plugin may set: a build-process plugin's file naming `models` is parsed too."""
+    from cvat_gen.render import RenderedText
+
+    def posing(context: Any) -> list[OutputFile]:
+        return [OutputFile(f"{context.package_path}/posing.py", RenderedText("def broken(:\n"), plugin="models")]
+
+    with pytest.raises(BuildError, match="not valid Python.*posing.py"):
+        _build(tmp_path, "out", plugins=[("zz_posing", _plugin(posing, in_worker=False, order=65))],
+               monkeypatch=monkeypatch)

@@ -96,6 +96,6 @@ def test_load_follows_the_attribute_path() -> None:
 def test_distribution_versions_match_importlib() -> None:
     names = sorted({dist.metadata["Name"] for dist in metadata.distributions()})
     assert "cvat-gen" in names
-    for name in names:
-        assert discovery.distribution_version(name) == metadata.version(name), name
-    assert discovery.distribution_version("surely-not-installed-cvat-gen-test") == ""
+    assert discovery.installed_versions(*names) == [metadata.version(name) for name in names]
+    assert discovery.installed_versions("surely-not-installed-cvat-gen-test", "cvat-gen") == \
+        ["", metadata.version("cvat-gen")]

@@ -25,7 +25,7 @@ def _echo(inbox: Receiver, outbox: Sender) -> None:
 def test_messages_larger_than_the_pipe_arrive_whole_and_in_order() -> None:
     inbox, to_child = pipe()
     from_child, outbox = pipe()
-    child = Child(_echo, inbox, outbox, close_in_child=(to_child, from_child))
+    child = Child(_echo, inbox, outbox)
     inbox.close()
     outbox.close()
     messages = [{"big": "x" * 3_000_000}, ("small", 1), None, list(range(10_000))]
@@ -59,7 +59,7 @@ def _report_sigint(outbox: Sender) -> None:
 
 def test_children_leave_ctrl_c_to_the_build() -> None:
     receiver, sender = pipe()
-    child = Child(_report_sigint, sender, close_in_child=(receiver,))
+    child = Child(_report_sigint, sender)
     sender.close()
     assert receiver.recv() is True
     child.join()
@@ -77,3 +77,22 @@ def test_a_failing_child_ends_with_status_1() -> None:
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 1
     child.pid = None
+
+
+def _sleep() -> None:
+    time.sleep(3)
+
+
+def test_a_child_holds_no_other_pipe() -> None:
+    """A pipe the child was not given is closed in it: the reader sees EOF as soon as the
+    parent closes its writing end, not when an unrelated helper ends."""
+    receiver, sender = pipe()
+    child = Child(_sleep)
+    sender.close()
+    started = time.monotonic()
+    with pytest.raises(EOFError):
+        receiver.recv()
+    assert time.monotonic() - started < 2
+    receiver.close()
+    os.kill(child.pid or 0, signal.SIGKILL)
+    child.join()

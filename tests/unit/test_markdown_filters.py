@@ -27,9 +27,9 @@ def test_remembered_cells_and_texts_equal_fresh_ones(text: str, limit: int) -> N
     class Marked(str):
         pass
 
-    fresh_cell = render._markdown_cell.__wrapped__(text, limit)
-    fresh_text = render._markdown_text.__wrapped__(text, limit)
+    fresh_cell = render.markdown_cell.__wrapped__(text, limit)
+    fresh_text = render.markdown_text.__wrapped__(text, limit)
     for value in (text, Marked(text), text):
         assert render.markdown_cell(value, limit) == fresh_cell
         assert render.markdown_text(value, limit) == fresh_text
-    assert render.markdown_cell(None) == render._markdown_cell.__wrapped__(None, 500)
+    assert render.markdown_cell(None) == render.markdown_cell.__wrapped__(None, 500)

@@ -205,3 +205,16 @@ def test_the_plugin_caches_in_the_build_cache_folder(tmp_path: Path, monkeypatch
     monkeypatch.setenv("CVAT_GEN_CACHE_DIR", str(tmp_path / "default"))
     cvatgen_patch_schema(schema=json.loads(json.dumps(schema)), context=BuildContext(BuildConfig()))
     assert len(entries(tmp_path / "default")) == len(SHIPPED)
+
+
+def test_a_recursive_yaml_alias_ends_as_without_a_cache(tmp_path: Path) -> None:
+    """A list that holds itself (`- &x [1, *x]`) is no overlay; with a cache as without one,
+    the build says so (it once walked such a list forever, checking it for the cache)."""
+    overlay = tmp_path / "recursive.yaml"
+    overlay.write_text("- &x [1, *x]\n", encoding="utf-8")
+    script = ("import sys\nfrom cvat_gen.errors import BuildError\nfrom cvat_gen.overlay import load_overlay\n"
+              "try:\n    load_overlay(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)\n"
+              "except BuildError as exc:\n    print(exc)\n")
+    answers = [subprocess.run([sys.executable, "-c", script, str(overlay), *cache], capture_output=True,
+                              text=True, timeout=60).stdout for cache in ([], [str(tmp_path / "cache")])]
+    assert answers[0] == answers[1] and "must be a mapping" in answers[0]
