@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from cvat_gen.plugin_api import BuildContext, OutputFile
 from cvat_gen.plugin_api import hookimpl
-from cvat_gen.plugin_api import IR, Api, Operation
+from cvat_gen.plugin_api import IR, Api, Operation, SignatureEntry
 from cvat_gen.plugin_api import py_literal
 from cvat_gen.plugin_api import layout_brackets
 
@@ -17,20 +17,28 @@ CVATGEN_EMIT_IN_WORKER = True
 
 
 @dataclass(frozen=True)
-class ParamView:
-    name: str
-    annotation: str
-    default: str  # "" when positional
-
-
-@dataclass(frozen=True)
 class OperationView:
+    """The method's layout, from the signature and return annotation the IR decided."""
+
     op: Operation
-    positional: list[ParamView]
-    keyword: list[ParamView]
-    return_annotation: str
     body_type: str
-    iter_name: str = ""  # the lazy page iterator's method name, "" when not paginated
+
+    @property
+    def positional(self) -> list[SignatureEntry]:
+        return [e for e in self.op.signature if e.kind == "positional"]
+
+    @property
+    def keyword(self) -> list[SignatureEntry]:
+        return [e for e in self.op.signature if e.kind == "keyword"]
+
+    @property
+    def return_annotation(self) -> str:
+        return self.op.return_annotation
+
+    @property
+    def iter_name(self) -> str:
+        """The lazy page iterator's method name, "" when not paginated."""
+        return self.op.iterator_name
 
     @property
     def iter_signature(self) -> str:
@@ -55,7 +63,7 @@ class OperationView:
         params = [f"{p.name}: {p.annotation}" for p in self.positional]
         if self.keyword:
             params.append("*")
-            params += [f"{p.name}: {p.annotation} = {p.default}" for p in self.keyword]
+            params += [f"{p.name}: {p.annotation} = {p.default or ''}" for p in self.keyword]
         params.append("**kwargs: Unpack[CallOptions]")
         return layout_brackets(f"    def {name}(", ["self", *params], f") -> {returns}", 4, ":")
 
@@ -87,11 +95,7 @@ class OperationView:
 
 
 def _view(op: Operation) -> OperationView:
-    """The method's layout, from the signature and return annotation the IR decided."""
-    positional = [ParamView(e.name, e.annotation, "") for e in op.signature if e.kind == "positional"]
-    keyword = [ParamView(e.name, e.annotation, e.default or "") for e in op.signature if e.kind == "keyword"]
-    body_type = op.body.type.struct_annotation() if op.body is not None else ""
-    return OperationView(op, positional, keyword, op.return_annotation, body_type, op.iterator_name)
+    return OperationView(op, op.body.type.struct_annotation() if op.body is not None else "")
 
 
 def _type_names(api: Api) -> list[str]:

@@ -44,7 +44,8 @@ from types import ModuleType
 from typing import Any, Iterator
 
 from tests.support.contract_server import ContractServer, Operation, collect_operations
-from tests.support.synth import Synthesizer, is_json_media, pick_media_type
+from cvat_gen.ir_build.rules import is_json_media  # the generator's and the runtime's one rule
+from tests.support.synth import Synthesizer, pick_media_type
 
 MULTIPART = "multipart/form-data"
 _LIST = re.compile(r"^list\[(?P<inner>.*)\]$")

@@ -35,7 +35,9 @@ from openapi_core.testing import MockRequest, MockResponse
 from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Request, Response
 
-from .synth import VARIANTS, Synthesizer, Variant, is_json_media, pick_media_type
+from cvat_gen.ir_build.rules import is_json_media
+
+from .synth import VARIANTS, Synthesizer, Variant, pick_media_type
 from .wsgi_server import BackgroundServer
 
 # openapi-core only knows application/json; CVAT answers with its vendor

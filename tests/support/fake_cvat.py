@@ -349,7 +349,7 @@ class FakeCvat(UploadsMixin, BackgroundServer):
 
     def _user_brief(self, username: str) -> dict[str, Any]:
         return {
-            "url": f"/api/users/1",
+            "url": "/api/users/1",
             "id": 1,
             "username": username,
             "first_name": "Ad",

@@ -380,9 +380,3 @@ def pick_media_type(content: dict[str, Any]) -> str | None:
         if media.endswith("+json"):
             return media
     return next(iter(content), None)
-
-
-def is_json_media(media: str) -> bool:
-    """Whether a media type carries JSON (``application/json``, ``*+json``)."""
-    base = media.split(";", 1)[0].strip().lower()
-    return base == "application/json" or base.endswith("+json")

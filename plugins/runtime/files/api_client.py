@@ -1,12 +1,13 @@
 """ApiClient: the session (configuration, headers, cookies, connection pool) that the
 ``<tag>_api`` objects share, plus the pagination helper.
 
-``Endpoint``, ``EndpointSpec``, ``Param`` and ``ApiBase`` live in :mod:`.endpoint` and are
-re-exported here, where ``cvat_sdk.core`` imports them from.
+``Endpoint`` and ``ApiBase`` live in :mod:`.endpoint`, ``EndpointSpec`` and ``Param`` in
+:mod:`.spec`; all are re-exported here, where ``cvat_sdk.core`` imports them from.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
@@ -159,16 +160,7 @@ class ApiClient(ApiMembers):
 
     def build_origin_header(self, request_host: str | None = None) -> str:
         """``scheme://host[:port]`` of the server, sent as ``Origin`` with CSRF tokens."""
-        from urllib3.util import parse_url
-
-        parsed = parse_url(request_host if request_host is not None else self.configuration.host)
-        origin = f"{parsed.scheme}://{parsed.host}"
-        if parsed.port is not None and not (
-            (parsed.scheme == "http" and parsed.port == 80)
-            or (parsed.scheme == "https" and parsed.port == 443)
-        ):
-            origin += f":{parsed.port}"
-        return origin
+        return _origin(request_host if request_host is not None else self.configuration.host)
 
     def update_params_for_auth(
         self,
@@ -363,6 +355,20 @@ def _is_file_schema(tp: Any) -> bool:
     import io
 
     return tp == "file_type" or (isinstance(tp, type) and issubclass(tp, io.IOBase))
+
+
+@functools.lru_cache(maxsize=16)
+def _origin(host: str) -> str:
+    """The ``Origin`` of a host URL (remembered: CSRF schemes send it on every call)."""
+    from urllib3.util import parse_url
+
+    parsed = parse_url(host)
+    origin = f"{parsed.scheme}://{parsed.host}"
+    if parsed.port is not None and not (
+        (parsed.scheme == "http" and parsed.port == 80) or (parsed.scheme == "https" and parsed.port == 443)
+    ):
+        origin += f":{parsed.port}"
+    return origin
 
 
 def _apply_auth(headers: dict[str, str], setting: Mapping[str, Any]) -> None:

@@ -11,7 +11,7 @@ The records themselves (``EndpointSpec``, ``Param``) are in :mod:`.spec`.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping
 from urllib.parse import quote, urlencode
 
 from .call_rules import (
@@ -39,11 +39,16 @@ if TYPE_CHECKING:
     from .api_client import ApiClient
 
 
-def _timeout(value: Any) -> Any:
-    # rest (and urllib3 with it) loads with the first ApiClient, not with the package
-    from .rest import make_timeout
+_make_timeout: Any = None  # rest.make_timeout: rest (and urllib3) loads with the first ApiClient
 
-    return make_timeout(value)
+
+def _timeout(value: Any) -> Any:
+    global _make_timeout
+    if _make_timeout is None:  # bound once: later calls pay no import statement
+        from .rest import make_timeout
+
+        _make_timeout = make_timeout
+    return _make_timeout(value)
 
 
 __all__ = ["ApiBase", "CONTROL_KWARGS", "Endpoint", "EndpointSpec", "Param", "resolve_type"]
@@ -53,6 +58,27 @@ _CONTROL = ALL_CONTROL_KWARGS
 _NO_BODY: Any = object()
 _SIMPLE = (int, str, float, bool)
 _UNSET: Any = None  # msgspec.UNSET, bound when the first spec is compiled (keeps imports lazy)
+
+
+class _BodyValidation:
+    """The validators a body check uses, imported on the first check (most programs never
+    validate a body; those that do, do it on every call: no import statement per call)."""
+
+    def __init__(self) -> None:
+        from .model_utils import to_json
+        from .validation import check_json, check_value
+
+        self.check_json, self.check_value, self.to_json = check_json, check_value, to_json
+
+
+_body_validation_tools: _BodyValidation | None = None
+
+
+def _body_validation() -> _BodyValidation:
+    global _body_validation_tools
+    if _body_validation_tools is None:
+        _body_validation_tools = _BodyValidation()
+    return _body_validation_tools
 
 
 # --------------------------------------------------------------------------------------
@@ -150,19 +176,16 @@ class _Compiled:
         p = self.body_param
         if p is None:
             return
-        from .validation import check_json, check_value
-
+        validation = _body_validation()
         disabled: frozenset[str] = getattr(config, "_disabled_client_side_validations", frozenset())
         if raw is not None:
-            check_json(self.types[p.name], raw, disabled, self.spec.operation_id, p.name)
+            validation.check_json(self.types[p.name], raw, disabled, self.spec.operation_id, p.name)
         else:
-            from .model_utils import to_json
-
             try:
-                data = to_json(value, read_files=False)
+                data = validation.to_json(value, read_files=False)
             except (TypeError, ValueError):  # not JSON-like: nothing to check here
                 return
-            check_value(self.types[p.name], data, disabled, self.spec.operation_id, p.name)
+            validation.check_value(self.types[p.name], data, disabled, self.spec.operation_id, p.name)
 
     # ---- lazily resolved ----
     @property
@@ -312,10 +335,8 @@ class Endpoint:
         when the previous page's items are used up; iteration ends when the server's ``next``
         link is null or a page is empty (so a server that always sends ``next`` can't loop
         forever over empty pages). Options like ``_request_timeout`` apply to every page."""
-        from msgspec import UNSET
-
         page = kwargs.pop("page", None)
-        page = 1 if page is None or page is UNSET else int(page)
+        page = 1 if page is None or page is _UNSET else int(page)
         return self._pages(page, kwargs)
 
     def _pages(self, page: int, kwargs: dict[str, Any]) -> Iterator[Any]:
@@ -418,9 +439,7 @@ class Endpoint:
                 path_values[p.wire_name] = (
                     str(value)
                     if type(value) is int
-                    else quote(
-                        _param_str(value), safe=client.configuration.safe_chars_for_path_param
-                    )
+                    else quote(_param_str(value), safe=client.configuration.safe_chars_for_path_param)
                 )
             elif location == "query":
                 if query is None:

@@ -365,11 +365,9 @@ def _as_items(params: Any) -> list[tuple[str, Any]]:
 
 
 def _json_encode(value: Any) -> bytes:
-    import msgspec.json
+    from .serialization import _encode_json  # one cached encoder, the endpoints' own
 
-    from .model_utils import _enc_hook
-
-    return msgspec.json.encode(value, enc_hook=_enc_hook)
+    return _encode_json(value)
 
 
 def should_bypass_proxies(url: str, no_proxy: str | None = None) -> bool:

@@ -83,6 +83,11 @@ def _is_model_class(tp: Any) -> bool:
 
 def _param_str(value: Any) -> str:
     """A scalar parameter as text: bools as true/false, enums by value, dates ISO."""
+    kind = type(value)  # the common cases first, exact types (not bool, not enums): every call has them
+    if kind is str:
+        return value  # type: ignore[no-any-return]
+    if kind is int:
+        return str(value)
     if value is True:
         return "true"
     if value is False:

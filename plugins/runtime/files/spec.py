@@ -1,9 +1,10 @@
 """The plain-data records of generated operations: :class:`EndpointSpec` and :class:`Param`.
 
 The generated ``api/<tag>_api.py`` modules build one ``EndpointSpec`` per operation at import
-time, so these classes are kept small and free of imports; everything computed from a spec
-(lookup tables, resolved types, the decoder) lives in :mod:`.endpoint`, which also sends the
-calls. Both names are re-exported by ``.endpoint`` and ``.api_client``.
+time: these classes hold the data only, and everything computed from a spec (lookup tables,
+resolved types, the decoder) lives in :mod:`.endpoint`, which also sends the calls. (A
+module of its own for readability, not speed: ``.endpoint`` imports it.) Both names are
+re-exported by ``.endpoint`` and ``.api_client``.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def _freeze(value: Any) -> Any:
 class Param(_Frozen):
     """One operation parameter. ``location``: "path" | "query" | "header" | "cookie" | "body"
     | "form" (one field of a form body, sent as multipart/urlencoded like openapi-generator's
-    form parameters). ``type`` is a type expression (see :func:`resolve_type`);
+    form parameters). ``type`` is a type expression (see ``endpoint.resolve_type``);
     ``explode=False`` sends a list as one comma-separated value; ``enum`` lists the allowed
     values of a plain str param; ``validations`` are the schema's constraints, as cvat-sdk's
     ``{"regex": {"pattern": ...}}`` (checked client-side, see the ``validation`` module)."""
